@@ -1,0 +1,53 @@
+# cpbatch — every task a user or CI needs. `make demo` and `make test` work on a fresh clone.
+PYTHON ?= python3
+VENV   ?= .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed-stamp
+export PIP_CONSTRAINT := $(CURDIR)/constraints.txt
+export PIP_DISABLE_PIP_VERSION_CHECK := 1
+
+.PHONY: help install demo test lint format simulator lock clean
+
+help:
+	@echo "make demo       run the bundled ClassPlus simulator and sync its demo org into ./downloads"
+	@echo "make test       lint, type-check, import rules and the whole test suite"
+	@echo "make lint       ruff, mypy and the import-linter layer contracts only"
+	@echo "make format     format the code with ruff"
+	@echo "make simulator  run the ClassPlus simulator in the foreground (demo world)"
+	@echo "make lock       re-pin constraints.txt from the current virtualenv"
+	@echo "make clean      remove the virtualenv, caches and demo output"
+
+$(STAMP): pyproject.toml constraints.txt
+	$(PYTHON) -c 'import sys; sys.exit("cpbatch needs Python 3.11 or newer" if sys.version_info < (3, 11) else 0)'
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet -c constraints.txt -e '.[dev,telegram]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+demo: $(STAMP)
+	$(PY) -m entrypoints.demo
+
+test: lint
+	$(PY) -m pytest
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check src tests
+	$(VENV)/bin/ruff format --check src tests
+	$(VENV)/bin/lint-imports
+	$(VENV)/bin/mypy
+
+format: $(STAMP)
+	$(VENV)/bin/ruff format src tests
+	$(VENV)/bin/ruff check --fix src tests
+
+simulator: $(STAMP)
+	$(PY) -m entrypoints.simulator --world demo
+
+lock: $(STAMP)
+	{ sed -n '1,2p' constraints.txt; $(PY) -m pip freeze --exclude-editable | grep -vi '^cpbatch'; \
+	  grep -E '^(setuptools|wheel)==' constraints.txt; } > constraints.txt.new
+	mv constraints.txt.new constraints.txt
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis downloads .cpbatch-demo

@@ -1,0 +1,119 @@
+"""Typed, tolerant reads of upstream JSON objects. Errors name the endpoint path only."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from adapters.classplus.errors import upstream_shape_error
+from domain.errors import UpstreamError, ValidationError
+from domain.identifiers import parse_id
+
+_TRUE_TEXT = frozenset({"1", "true", "yes"})
+
+
+class Fields:
+    """One JSON object from `path`, described as `what` ("a course") in error messages.
+
+    Readers take several keys and use the first one present and not null. Optional readers
+    return None for absent values and raise UpstreamError for mistyped ones."""
+
+    def __init__(self, obj: object, path: str, what: str) -> None:
+        if not isinstance(obj, dict):
+            raise upstream_shape_error(path, f"{what} that is not a JSON object")
+        self.raw: dict[str, Any] = obj
+        self.path = path
+        self.what = what
+
+    def _get(self, keys: tuple[str, ...]) -> tuple[str, object]:
+        for key in keys:
+            value = self.raw.get(key)
+            if value is not None:
+                return key, value
+        return keys[0], None
+
+    def _bad(self, key: str) -> UpstreamError:
+        return upstream_shape_error(self.path, f"{self.what} whose '{key}' is not valid")
+
+    def id(self, *keys: str) -> int:
+        key, value = self._get(keys)
+        if value is None:
+            raise upstream_shape_error(self.path, f"{self.what} without '{key}'")
+        try:
+            return parse_id(value)
+        except ValidationError:
+            raise self._bad(key) from None
+
+    def optional_id(self, *keys: str) -> int | None:
+        key, value = self._get(keys)
+        return None if value is None else self.id(key)
+
+    def text(self, *keys: str) -> str | None:
+        key, value = self._get(keys)
+        if value is None or isinstance(value, str):
+            return value
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            return str(value)
+        raise self._bad(key)
+
+    def number(self, *keys: str) -> float | None:
+        key, value = self._get(keys)
+        if value is None or value == "":
+            return None
+        if isinstance(value, bool):
+            raise self._bad(key)
+        if isinstance(value, int | float):
+            return float(value)
+        if isinstance(value, str):
+            try:
+                return float(value.strip())
+            except ValueError:
+                raise self._bad(key) from None
+        raise self._bad(key)
+
+    def flag(self, *keys: str) -> bool:
+        """Truthy in any of the spellings upstream uses: true, 1, "1", "true"."""
+        _, value = self._get(keys)
+        if isinstance(value, str):
+            return value.strip().lower() in _TRUE_TEXT
+        return bool(value) if isinstance(value, bool | int | float) else False
+
+    def objects(self, key: str, what: str, *, required: bool = True) -> list[Fields]:
+        """The list at `key`, each element a Fields; absent -> [] unless required."""
+        value = self.raw.get(key)
+        if value is None and not required:
+            return []
+        if not isinstance(value, list):
+            raise upstream_shape_error(self.path, f"{self.what} without a '{key}' list")
+        return [Fields(item, self.path, what) for item in value]
+
+    def child(self, key: str) -> Fields | None:
+        value = self.raw.get(key)
+        return Fields(value, self.path, f"a '{key}'") if isinstance(value, dict) else None
+
+    def time(self, *keys: str) -> datetime | None:
+        """A timestamp in any of the forms seen (ISO text, 'YYYY/MM/DD', epoch s or ms);
+        unparsable values are None: no listing fails over a date."""
+        _, value = self._get(keys)
+        return parse_time(value)
+
+
+def parse_time(value: object) -> datetime | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int | float):
+        seconds = value / 1000 if value > 1e11 else value
+        try:
+            return datetime.fromtimestamp(seconds, UTC)
+        except (OverflowError, OSError, ValueError):
+            return None
+    if not isinstance(value, str) or not value.strip():
+        return None
+    text = value.strip()
+    for attempt in (text, text.replace("/", "-")):
+        try:
+            parsed = datetime.fromisoformat(attempt)
+        except ValueError:
+            continue
+        return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+    return None

@@ -1,0 +1,77 @@
+"""`ClassPlusHttpGateway`: the ClassPlusGateway port over the real ClassPlus HTTP API."""
+
+from __future__ import annotations
+
+from contextlib import AbstractAsyncContextManager
+from types import TracebackType
+
+import structlog
+
+from adapters.classplus.downloads import HttpFileStream, open_stream
+from adapters.classplus.errors import CallErrors
+from adapters.classplus.http import ApiClient
+from adapters.classplus.listing import list_courses, list_tutor_batches
+from adapters.classplus.mapping import org_from
+from adapters.classplus.settings import ClassPlusSettings
+from adapters.classplus.stats import GatewayStats
+from adapters.classplus.tokens import check_token_for_org
+from adapters.classplus.walker import ContentWalker
+from domain.errors import AuthenticationError
+from domain.identifiers import AccessToken, OrgCode
+from domain.models import Batch, BatchFile, Org
+
+log = structlog.get_logger(__name__)
+
+
+class ClassPlusHttpGateway:
+    """One instance per process (or per test): one session, one rate limiter, one retry policy.
+
+    Constructing it does no I/O; the session is created on first use inside the running loop
+    and the instance stays bound to that loop. `close()` (or `async with`) releases it.
+    `stats` counts retries and resumes for sync reports."""
+
+    def __init__(self, settings: ClassPlusSettings | None = None) -> None:
+        self.settings = settings or ClassPlusSettings()
+        self.stats = GatewayStats()
+        self._api = ApiClient(self.settings, self.stats)
+
+    async def __aenter__(self) -> ClassPlusHttpGateway:
+        return self
+
+    async def __aexit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:  # fmt: skip
+        await self.close()
+
+    async def lookup_org(self, code: OrgCode) -> Org:
+        path = f"/v2/orgs/{code.value}"
+        errors = CallErrors(
+            path=path,
+            not_found=f"There is no ClassPlus organization with the code '{code}'.",
+            org_lookup=True,
+        )
+        return org_from(code, await self._api.call("GET", path, errors), path)
+
+    async def list_batches(self, org: Org, token: AccessToken) -> list[Batch]:
+        check_token_for_org(token, org)  # fail early, without calling upstream
+        courses = await list_courses(self._api, self.settings, org, token)
+        try:
+            batches = await list_tutor_batches(self._api, self.settings, org, token)
+        except AuthenticationError:
+            # Students have no tutor-side batches; the courses call just proved the token.
+            log.debug("classplus_batches_refused", org_id=org.id)
+            batches = []
+        return courses + batches
+
+    async def list_files(self, batch: Batch, token: AccessToken) -> list[BatchFile]:
+        check_token_for_org(token, batch.org)
+        return await ContentWalker(self._api, self.settings, batch, token).files()
+
+    def open_file(
+        self, file: BatchFile, *, start: int = 0
+    ) -> AbstractAsyncContextManager[HttpFileStream]:
+        return open_stream(self._api, self.settings, self.stats, file, start)
+
+    async def close(self) -> None:
+        await self._api.close()

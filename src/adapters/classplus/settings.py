@@ -1,0 +1,82 @@
+"""Every knob of the ClassPlus adapter, in one frozen value built at composition time."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+
+from domain.errors import ValidationError
+
+KIB = 1024
+GIB = 1024**3
+
+
+@dataclass(frozen=True, slots=True)
+class ClassPlusSettings:
+    """Limits, timeouts and the web header profile (API doc section 2).
+
+    All values have working defaults; tests point `base_url` at the simulator, allow the
+    loopback file host and shrink the backoff. Invalid values raise ValidationError.
+    """
+
+    base_url: str = "https://api.classplusapp.com"
+
+    # Timeouts, seconds. `timeout_s` bounds a whole API call; file bodies have no total limit,
+    # only `read_timeout_s` between two chunks.
+    timeout_s: float = 30.0
+    connect_timeout_s: float = 10.0
+    read_timeout_s: float = 60.0
+
+    # Retries (one choke point): attempts = max_retries + 1; also the resume budget of a file.
+    max_retries: int = 3
+    backoff_factor: float = 1.0
+    max_backoff_s: float = 60.0
+
+    # API rate limit, shared by every API call (file bytes are not counted).
+    rate_limit_requests: int = 10
+    rate_limit_period_s: float = 1.0
+
+    # Connections: one pool; `max_concurrent_files` bounds open file streams.
+    max_connections: int = 32
+    max_connections_per_host: int = 8
+    max_concurrent_files: int = 8
+    folder_concurrency: int = 4
+
+    # Files.
+    max_file_size: int = 4 * GIB
+    file_hosts: tuple[str, ...] = ("cdn-wl-assets.classplus.co", "ali-cdn-wl-assets.classplus.co")
+    allow_insecure_loopback: bool = False
+    chunk_size: int = 256 * KIB
+    max_redirects: int = 5
+
+    # Page sizes and the folder depth limit.
+    courses_page_size: int = 100
+    batches_page_size: int = 50
+    content_page_size: int = 100
+    folder_page_size: int = 30
+    max_depth: int = 20
+
+    # Web header profile. `device_id` should be a per-install stable value.
+    api_version: str = "52"
+    region: str = "IN"
+    device_id: str = "516"
+    origin: str = "https://web.classplusapp.com"
+    referer: str = "https://web.classplusapp.com/"
+    accept_language: str = "en"
+    user_agent: str = "Mozilla/5.0 (compatible; cpbatch/0.1)"
+
+    def __post_init__(self) -> None:
+        if not self.base_url.startswith(("https://", "http://")):
+            raise ValidationError("The ClassPlus base URL must start with https://.")
+        for f in fields(self):
+            value = getattr(self, f.name)
+            if isinstance(value, bool) or not isinstance(value, int | float):
+                continue
+            minimum = 0 if f.name in ("max_retries", "max_redirects", "backoff_factor") else 1e-9
+            if value < minimum:
+                raise ValidationError(f"The ClassPlus setting {f.name} must be positive.")
+        if not self.file_hosts:
+            raise ValidationError("At least one ClassPlus file host must be allowed.")
+
+    @property
+    def api_root(self) -> str:
+        return self.base_url.rstrip("/")

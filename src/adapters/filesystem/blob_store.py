@@ -1,0 +1,156 @@
+"""FilesystemBlobStore: the BlobStore port on a local folder."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+from collections.abc import AsyncIterable, AsyncIterator, Callable
+from contextlib import suppress
+from pathlib import Path
+from typing import TypeVar
+
+import structlog
+
+from adapters.filesystem.export import export_blob
+from adapters.filesystem.layout import TEMP_DIR, blob_path, digests_under, first_levels
+from adapters.filesystem.temp_blob import TempBlob, sweep_stale
+from domain.errors import StorageError
+from domain.models import StoredFile
+
+log = structlog.get_logger(__name__)
+T = TypeVar("T")
+MIB = 1024 * 1024
+STALE_TEMP_S = 3600.0
+
+
+class FilesystemBlobStore:
+    """Blobs kept as read-only files at `root/ab/cd/<sha256>`, identical content once.
+
+    Guarantees: a blob appears only complete, fsynced (unless fsync=False) and under its true
+    sha256; a failed or cancelled put leaves no temp file behind (a put cancelled during its
+    final rename may still leave the complete blob); crash leftovers in `root/tmp` are never
+    listed as blobs and are swept once they are an hour old (on the first put, or by
+    `sweep_temp`). Disk work runs in worker threads, never on the event loop. Blob names are
+    validated, so a digest can never become a path outside the root (ValidationError).
+    """
+
+    name = "filesystem"
+
+    def __init__(self, root: Path, *, chunk_size: int = MIB, fsync: bool = True) -> None:
+        if chunk_size <= 0:
+            raise ValueError("chunk_size must be positive")
+        self._root = Path(root)
+        self._temp_dir = self._root / TEMP_DIR
+        self._chunk_size = chunk_size
+        self._fsync = fsync
+        self._swept = False
+
+    @property
+    def root(self) -> Path:
+        return self._root
+
+    async def sweep_temp(self, max_age_s: float = STALE_TEMP_S) -> int:
+        """Delete temp files older than max_age_s (a crash leaves them); return how many."""
+        self._swept = True
+        removed = await self._disk(sweep_stale, self._temp_dir, max_age_s, doing="clean up")
+        if removed:
+            log.info("stale_temp_files_removed", count=removed, root=str(self._root))
+        return removed
+
+    async def put(self, chunks: AsyncIterable[bytes]) -> StoredFile:
+        if not self._swept:
+            await self.sweep_temp()
+        temp = TempBlob(self._temp_dir, fsync=self._fsync)
+        try:
+            await self._disk(temp.open, doing="create a temp file")
+            pending: list[bytes] = []
+            pending_size = 0
+            async for chunk in chunks:
+                pending.append(chunk)
+                pending_size += len(chunk)
+                if pending_size >= self._chunk_size:  # one thread hop per ~chunk_size bytes
+                    await self._disk(temp.write, pending, doing="write")
+                    pending, pending_size = [], 0
+            if pending:
+                await self._disk(temp.write, pending, doing="write")
+            sha256 = await self._disk(temp.seal, doing="finish writing")
+            final = blob_path(self._root, sha256)
+            await self._disk(temp.commit, final, doing="move a new blob into place")
+        except BaseException:
+            # Shielded: a second cancellation must not stop the cleanup half-way.
+            with suppress(BaseException):
+                await asyncio.shield(asyncio.to_thread(temp.discard))
+            raise
+        return StoredFile(sha256=sha256, size=temp.size, location=str(final))
+
+    async def read(self, sha256: str) -> AsyncIterator[bytes]:
+        path = blob_path(self._root, sha256)
+        try:
+            handle = await asyncio.to_thread(open, path, "rb")
+        except FileNotFoundError:
+            raise StorageError(f"Blob {sha256} is not in the store at {self._root}.") from None
+        except OSError as exc:
+            raise _storage_error(f"open blob {sha256} in {self._root}", exc) from None
+        try:
+            while True:
+                chunk = await self._disk(handle.read, self._chunk_size, doing="read a blob")
+                if not chunk:
+                    return
+                yield chunk
+        finally:
+            handle.close()  # a read-only close cannot block long; safe in a generator's finally
+
+    async def stat(self, sha256: str) -> int | None:
+        path = blob_path(self._root, sha256)
+        return await self._disk(_size_or_none, path, doing="look up a blob")
+
+    async def delete(self, sha256: str) -> None:
+        path = blob_path(self._root, sha256)
+        await self._disk(_unlink_blob, path, doing="delete a blob")
+
+    async def export(self, sha256: str, destination: Path) -> None:
+        source = blob_path(self._root, sha256)
+
+        def run() -> None:
+            if not source.is_file():
+                raise StorageError(f"Blob {sha256} is not in the store at {self._root}.")
+            export_blob(source, Path(destination), fsync=self._fsync)
+
+        try:
+            await asyncio.to_thread(run)
+        except OSError as exc:
+            raise _storage_error(f"export blob {sha256} to {destination}", exc) from None
+
+    async def digests(self) -> AsyncIterator[str]:
+        for first_level in await self._disk(first_levels, self._root, doing="list blobs"):
+            for digest in await self._disk(digests_under, first_level, doing="list blobs"):
+                yield digest
+
+    async def _disk(self, fn: Callable[..., T], *args: object, doing: str) -> T:
+        """Run blocking disk work in a thread; OSError becomes StorageError."""
+        try:
+            return await asyncio.to_thread(fn, *args)
+        except OSError as exc:
+            raise _storage_error(f"{doing} in {self._root}", exc) from None
+
+
+def _size_or_none(path: Path) -> int | None:
+    try:
+        return path.stat().st_size
+    except FileNotFoundError:
+        return None
+
+
+def _unlink_blob(path: Path) -> None:
+    try:
+        os.unlink(path)
+    except FileNotFoundError:
+        return
+    except PermissionError:  # where read-only files cannot be unlinked (Windows)
+        os.chmod(path, 0o644)
+        os.unlink(path)
+
+
+def _storage_error(action: str, exc: OSError) -> StorageError:
+    reason = exc.strerror or type(exc).__name__
+    return StorageError(f"Could not {action}: {reason}.")

@@ -1,0 +1,92 @@
+"""The schema, as an ordered list of migrations; `PRAGMA user_version` counts those applied.
+
+Append new migrations at the end (never edit a released one): a database at version N gets
+migrations N+1.. applied, each in its own transaction, when it is opened.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable, Sequence
+
+import structlog
+
+from adapters.sqlite.connection import transaction
+from domain.errors import StorageError
+
+log = structlog.get_logger(__name__)
+Migration = Callable[[sqlite3.Connection], None]
+
+
+def _v1_initial(db: sqlite3.Connection) -> None:
+    db.execute(
+        """CREATE TABLE file_records (
+            key TEXT PRIMARY KEY,
+            file_id INTEGER NOT NULL,
+            version TEXT NOT NULL,
+            sha256 TEXT NOT NULL,
+            size INTEGER NOT NULL,
+            name TEXT NOT NULL,
+            recorded_at TEXT NOT NULL
+        )"""
+    )
+    db.execute("CREATE INDEX file_records_sha256 ON file_records (sha256)")
+    db.execute(
+        """CREATE TABLE org_listings (
+            principal TEXT NOT NULL,
+            org_code TEXT NOT NULL,
+            payload TEXT NOT NULL,
+            fetched_at REAL NOT NULL,
+            PRIMARY KEY (principal, org_code)
+        )"""
+    )
+    db.execute(
+        """CREATE TABLE batch_listings (
+            principal TEXT NOT NULL,
+            org_id INTEGER NOT NULL,
+            batch_key TEXT NOT NULL,
+            payload TEXT NOT NULL,
+            fetched_at REAL NOT NULL,
+            PRIMARY KEY (principal, org_id, batch_key)
+        )"""
+    )
+    db.execute(
+        """CREATE TABLE sync_runs (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            org_code TEXT NOT NULL,
+            finished_at REAL NOT NULL,
+            report TEXT NOT NULL
+        )"""
+    )
+    db.execute("CREATE INDEX sync_runs_org ON sync_runs (org_code, finished_at)")
+
+
+MIGRATIONS: tuple[Migration, ...] = (_v1_initial,)
+
+
+def schema_version(db: sqlite3.Connection) -> int:
+    return int(db.execute("PRAGMA user_version").fetchone()[0])
+
+
+def migrate(db: sqlite3.Connection, migrations: Sequence[Migration] = MIGRATIONS) -> int:
+    """Bring the schema up to date; return the version now in place.
+
+    Raises StorageError for a database written by a newer cpbatch (it knows tables this one
+    does not, so this one must not touch it). A failing migration leaves the database at the
+    last version fully applied."""
+    version = schema_version(db)
+    if version > len(migrations):
+        where = db.execute("PRAGMA database_list").fetchone()[2]
+        raise StorageError(
+            f"The metadata database {where} was created by a newer cpbatch "
+            f"(schema {version}; this one knows up to {len(migrations)}): upgrade cpbatch."
+        )
+    for number, step in enumerate(migrations[version:], start=version + 1):
+        with transaction(db):
+            if schema_version(db) >= number:
+                continue  # another process migrated meanwhile
+            step(db)
+            # PRAGMA takes no parameters; `number` is an int we computed.
+            db.execute(f"PRAGMA user_version = {int(number)}")
+        log.info("sqlite_schema_migrated", version=number)
+    return len(migrations)

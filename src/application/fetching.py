@@ -1,0 +1,60 @@
+"""Moving one file from upstream into the store of record and recording it."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from application.blob_cache import TieredBlobStore
+from application.ports import ClassPlusGateway, MetadataRepository, SyncProgress
+from domain.errors import DownloadFailedError, NotDownloadableError
+from domain.models import BatchFile, FileRecord, StoredFile
+
+
+@dataclass(frozen=True, slots=True)
+class Fetched:
+    stored: StoredFile
+    record: FileRecord
+    resumes: int
+
+
+class FileFetcher:
+    def __init__(
+        self, gateway: ClassPlusGateway, blobs: TieredBlobStore, repository: MetadataRepository
+    ) -> None:
+        self._gateway = gateway
+        self._blobs = blobs
+        self._repository = repository
+
+    async def fetch(self, file: BatchFile, progress: SyncProgress) -> Fetched:
+        """Stream the file into the store of record, then save its record. Nothing is recorded
+        unless the bytes were stored whole (size checked against upstream's)."""
+        if not file.downloadable:
+            raise NotDownloadableError(f"{file.name}: {file.why_not_downloadable}.")
+        async with self._gateway.open_file(file) as stream:
+            progress.file_started(file, stream.size)
+
+            async def counted() -> AsyncIterator[bytes]:
+                async for chunk in stream.chunks():
+                    progress.bytes_received(file, len(chunk))
+                    yield chunk
+
+            stored = await self._blobs.put(counted())
+            resumes = stream.resumes
+            expected = stream.size
+        if expected is not None and stored.size != expected:
+            raise DownloadFailedError(
+                f"{file.name}: received {stored.size} bytes but ClassPlus announced {expected}."
+            )
+        record = FileRecord(
+            key=file.record_key,
+            file_id=file.id,
+            version=file.version,
+            sha256=stored.sha256,
+            size=stored.size,
+            name=file.name,
+            recorded_at=datetime.now(UTC),
+        )
+        await self._repository.save_record(record)
+        return Fetched(stored=stored, record=record, resumes=resumes)

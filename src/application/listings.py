@@ -1,0 +1,124 @@
+"""Per-user listings of orgs, batches and files, cached in memory and in the repository.
+
+Listings are the caller's entitlement: a file is served only if the caller's own listing shows
+it, so the cache is keyed by the token's principal and never shared between users.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import OrderedDict
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Generic, TypeVar
+
+from application.ports import ClassPlusGateway, MetadataRepository
+from domain.errors import BatchFileNotFoundError
+from domain.identifiers import AccessToken, OrgCode
+from domain.models import Batch, BatchFile, OrgListing
+from domain.selectors import BatchSelector
+
+_V = TypeVar("_V")
+
+
+class _TtlMemo(Generic[_V]):
+    """A small LRU of values that expire; owned by one ListingService, never global."""
+
+    def __init__(self, max_entries: int, ttl_s: float, clock: Callable[[], float]) -> None:
+        self._entries: OrderedDict[tuple[str, str], tuple[float, _V]] = OrderedDict()
+        self._max_entries = max_entries
+        self._ttl_s = ttl_s
+        self._clock = clock
+
+    def get(self, key: tuple[str, str]) -> _V | None:
+        entry = self._entries.get(key)
+        if entry is None:
+            return None
+        stored_at, value = entry
+        if self._clock() - stored_at >= self._ttl_s:
+            del self._entries[key]
+            return None
+        self._entries.move_to_end(key)
+        return value
+
+    def put(self, key: tuple[str, str], value: _V) -> None:
+        self._entries[key] = (self._clock(), value)
+        self._entries.move_to_end(key)
+        while len(self._entries) > self._max_entries:
+            self._entries.popitem(last=False)
+
+
+class ListingService:
+    def __init__(
+        self,
+        gateway: ClassPlusGateway,
+        repository: MetadataRepository,
+        ttl_s: float,
+        *,
+        memory_entries: int = 512,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self._gateway = gateway
+        self._repository = repository
+        self._ttl_s = ttl_s
+        self._orgs: _TtlMemo[OrgListing] = _TtlMemo(memory_entries, ttl_s, clock)
+        self._files: _TtlMemo[tuple[BatchFile, ...]] = _TtlMemo(memory_entries, ttl_s, clock)
+
+    async def org_listing(
+        self, token: AccessToken, code: OrgCode, *, force_refresh: bool = False
+    ) -> OrgListing:
+        key = (token.principal, code.value)
+        if not force_refresh:
+            cached = self._orgs.get(key) or await self._repository.load_org_listing(
+                token.principal, code.value, self._ttl_s
+            )
+            if cached is not None:
+                self._orgs.put(key, cached)
+                return cached
+        org = await self._gateway.lookup_org(code)
+        batches = await self._gateway.list_batches(org, token)
+        listing = OrgListing(org=org, batches=tuple(batches), fetched_at=datetime.now(UTC))
+        await self._repository.save_org_listing(token.principal, listing)
+        self._orgs.put(key, listing)
+        return listing
+
+    async def batch_files(
+        self, token: AccessToken, batch: Batch, *, force_refresh: bool = False
+    ) -> tuple[BatchFile, ...]:
+        key = (token.principal, f"{batch.org.id}/{batch.key}")
+        if not force_refresh:
+            cached = self._files.get(key)
+            if cached is None:
+                loaded = await self._repository.load_batch_files(
+                    token.principal, batch, self._ttl_s
+                )
+                cached = tuple(loaded) if loaded is not None else None
+            if cached is not None:
+                self._files.put(key, cached)
+                return cached
+        files = tuple(await self._gateway.list_files(batch, token))
+        await self._repository.save_batch_files(token.principal, batch, files)
+        self._files.put(key, files)
+        return files
+
+    async def find_file(
+        self,
+        token: AccessToken,
+        code: OrgCode,
+        file_id: int,
+        selector: BatchSelector | None = None,
+    ) -> tuple[BatchFile, tuple[BatchFile, ...]]:
+        """The file with this id in the caller's own listing, and the other items of its batch.
+
+        Raises BatchFileNotFoundError when no batch the caller can open lists it: this is the
+        entitlement check, whatever any other user may have stored."""
+        listing = await self.org_listing(token, code)
+        batches = (selector.pick(listing.batches),) if selector else listing.batches
+        for batch in batches:
+            files = await self.batch_files(token, batch)
+            for file in files:
+                if file.id == file_id:
+                    return file, files
+        raise BatchFileNotFoundError(
+            f"File {file_id} is not in any batch your account can open in {listing.org.name}."
+        )

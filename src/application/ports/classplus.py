@@ -1,0 +1,60 @@
+"""The port to ClassPlus: org lookup, listings and file bytes."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import AbstractAsyncContextManager
+from typing import Protocol
+
+from domain.identifiers import AccessToken, OrgCode
+from domain.models import Batch, BatchFile, Org
+
+
+class FileStream(Protocol):
+    """An opened upstream file. Iterating yields its bytes from the requested start offset to
+    the end, resuming transparently after interruptions where upstream allows it."""
+
+    @property
+    def size(self) -> int | None:
+        """Total size of the whole file in bytes (not just the remainder), if known."""
+        ...
+
+    @property
+    def resumes(self) -> int:
+        """How many times the transfer was interrupted and resumed with a Range request."""
+        ...
+
+    def chunks(self) -> AsyncIterator[bytes]: ...
+
+
+class ClassPlusGateway(Protocol):
+    async def lookup_org(self, code: OrgCode) -> Org:
+        """The org behind a code. Needs no token.
+
+        Raises OrgCodeNotFoundError for an unknown code, UpstreamError for an answer that does
+        not fit the contract, DownloadFailedError when ClassPlus cannot be reached, and
+        RateLimitExceededError when throttled beyond the retry budget."""
+        ...
+
+    async def list_batches(self, org: Org, token: AccessToken) -> list[Batch]:
+        """Every course and batch the token's own account can open in `org`, all pages.
+
+        Raises AuthenticationError (missing, invalid or expired token) and the errors above."""
+        ...
+
+    async def list_files(self, batch: Batch, token: AccessToken) -> list[BatchFile]:
+        """Every item of the batch's content tree (folders walked, cycle-guarded, depth-limited),
+        each once, with its folder path. Videos and tests are included with their kind."""
+        ...
+
+    def open_file(
+        self, file: BatchFile, *, start: int = 0
+    ) -> AbstractAsyncContextManager[FileStream]:
+        """Open a downloadable file's bytes from `start`.
+
+        Raises NotDownloadableError for items that must not be fetched (videos, tests, locked,
+        URLs outside the allowed hosts), DownloadFailedError when the transfer fails for good,
+        ValidationError when the file exceeds the configured maximum size."""
+        ...
+
+    async def close(self) -> None: ...

@@ -1,0 +1,83 @@
+"""Ports to storage: content-addressed blobs, and metadata (records, listing cache, runs)."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterable, AsyncIterator, Sequence
+from pathlib import Path
+from typing import Protocol
+
+from domain.models import Batch, BatchFile, FileRecord, OrgListing, StoredFile, SyncReport
+
+
+class BlobStore(Protocol):
+    """Bytes addressed by their sha256 (lower-case hex). Identical content is kept once."""
+
+    name: str
+
+    async def put(self, chunks: AsyncIterable[bytes]) -> StoredFile:
+        """Consume the stream and keep its bytes; return sha256, size and location.
+
+        Atomic: if the stream or the store fails, nothing becomes visible and no partial data
+        is left behind (the error propagates; storage failures raise StorageError)."""
+        ...
+
+    def read(self, sha256: str) -> AsyncIterator[bytes]:
+        """Stream a blob's bytes. Raises StorageError if it is missing or unreadable."""
+        ...
+
+    async def stat(self, sha256: str) -> int | None:
+        """The blob's size in bytes, or None when it is not stored. Cheap: no hashing."""
+        ...
+
+    async def delete(self, sha256: str) -> None:
+        """Remove a blob; a missing blob is not an error."""
+        ...
+
+    async def export(self, sha256: str, destination: Path) -> None:
+        """Place the blob's bytes at `destination` atomically (link or copy), creating parent
+        folders; an existing file there is replaced. Raises StorageError."""
+        ...
+
+    def digests(self) -> AsyncIterator[str]:
+        """Every stored sha256 (for verification and repair)."""
+        ...
+
+
+class MetadataRepository(Protocol):
+    """Records of stored files, the per-user listing cache, and sync runs."""
+
+    async def get_records(self, keys: Sequence[str]) -> dict[str, FileRecord]:
+        """The records that exist for these keys (missing keys are simply absent)."""
+        ...
+
+    async def save_record(self, record: FileRecord) -> None:
+        """Insert or replace the record with the same key. Durable when it returns."""
+        ...
+
+    async def delete_record(self, key: str) -> None: ...
+
+    def records(self) -> AsyncIterator[FileRecord]:
+        """Every record, in no particular order."""
+        ...
+
+    async def load_org_listing(
+        self, principal: str, org_code: str, max_age_s: float
+    ) -> OrgListing | None:
+        """The cached listing if it was fetched less than max_age_s ago, else None."""
+        ...
+
+    async def save_org_listing(self, principal: str, listing: OrgListing) -> None: ...
+
+    async def load_batch_files(
+        self, principal: str, batch: Batch, max_age_s: float
+    ) -> list[BatchFile] | None: ...
+
+    async def save_batch_files(
+        self, principal: str, batch: Batch, files: Sequence[BatchFile]
+    ) -> None: ...
+
+    async def record_sync(self, report: SyncReport) -> None:
+        """Keep a finished sync's summary (history for `cpbatch` and the bot)."""
+        ...
+
+    async def close(self) -> None: ...

@@ -1,0 +1,19 @@
+"""One module per use case: a small class, ports through the constructor, one execute()."""
+
+from application.use_cases.download_batch import DownloadBatch, DownloadResult
+from application.use_cases.get_batch_files import BatchFiles, GetBatchFiles
+from application.use_cases.get_batches import GetBatches, LookupOrg
+from application.use_cases.get_file_info import GetFileInfo
+from application.use_cases.sync_org import SyncOrg, SyncRequest
+
+__all__ = [
+    "BatchFiles",
+    "DownloadBatch",
+    "DownloadResult",
+    "GetBatchFiles",
+    "GetBatches",
+    "GetFileInfo",
+    "LookupOrg",
+    "SyncOrg",
+    "SyncRequest",
+]

@@ -1,0 +1,83 @@
+"""DownloadBatch: one file, from the cache tiers or upstream, only if the caller's listing
+shows it. (The seed called files "batches"; the name is kept for its users.)"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from application.blob_cache import TieredBlobStore
+from application.fetching import FileFetcher
+from application.listings import ListingService
+from application.ports import MetadataRepository, NullSyncProgress, SyncProgress
+from domain.errors import NotDownloadableError
+from domain.identifiers import AccessToken, OrgCode, parse_id
+from domain.models import BatchFile, StoredFile
+from domain.naming import plan_relative_paths
+from domain.selectors import BatchSelector
+
+
+@dataclass(frozen=True, slots=True)
+class DownloadResult:
+    file: BatchFile
+    stored: StoredFile
+    source: str  # the tier that served it: "memory", "filesystem", "gridfs" or "upstream"
+    path: Path | None  # where it was placed, when a destination was given
+
+
+class DownloadBatch:
+    def __init__(
+        self,
+        listings: ListingService,
+        blobs: TieredBlobStore,
+        repository: MetadataRepository,
+        fetcher: FileFetcher,
+    ) -> None:
+        self._listings = listings
+        self._blobs = blobs
+        self._repository = repository
+        self._fetcher = fetcher
+
+    async def execute(
+        self,
+        token: AccessToken,
+        org_code: str | OrgCode,
+        file_id: str | int,
+        *,
+        batch: str | int | BatchSelector | None = None,
+        destination: Path | None = None,
+        progress: SyncProgress | None = None,
+    ) -> DownloadResult:
+        code = org_code if isinstance(org_code, OrgCode) else OrgCode.parse(org_code)
+        wanted = parse_id(file_id, "file id")
+        selector = None
+        if batch is not None:
+            selector = batch if isinstance(batch, BatchSelector) else BatchSelector.parse(batch)
+        file, siblings = await self._listings.find_file(token, code, wanted, selector)
+        if not file.downloadable:
+            raise NotDownloadableError(f"{file.name}: {file.why_not_downloadable}.")
+        stored, source = await self._from_cache(file)
+        if stored is None:
+            fetched = await self._fetcher.fetch(file, progress or NullSyncProgress())
+            stored, source = fetched.stored, "upstream"
+        path = None
+        if destination is not None:
+            relative = plan_relative_paths(f for f in siblings if f.downloadable)[file.id]
+            path = destination.joinpath(*relative.parts)
+            await self._blobs.export(stored.sha256, path)
+        return DownloadResult(file=file, stored=stored, source=source, path=path)
+
+    async def read_bytes(self, result: DownloadResult) -> bytes:
+        """The downloaded file's content, for callers that want it in memory (small files)."""
+        return await self._blobs.read_bytes(result.stored.sha256, result.stored.size)
+
+    async def _from_cache(self, file: BatchFile) -> tuple[StoredFile | None, str]:
+        record = (await self._repository.get_records([file.record_key])).get(file.record_key)
+        if record is None or not record.matches(file):
+            return None, "upstream"
+        tier = await self._blobs.locate(record.sha256, record.size)
+        if tier is None:
+            return None, "upstream"
+        if self._blobs.memory is not None and self._blobs.memory.accepts(record.size):
+            await self._blobs.read_bytes(record.sha256, record.size)  # promote into memory
+        return StoredFile(record.sha256, record.size, location=tier), tier

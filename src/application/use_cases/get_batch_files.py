@@ -1,0 +1,45 @@
+"""GetBatchFiles: every item of one batch the caller can open, with where it would land."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import PurePosixPath
+
+from application.listings import ListingService
+from domain.identifiers import AccessToken, OrgCode
+from domain.models import Batch, BatchFile, Org
+from domain.naming import plan_relative_paths
+from domain.selectors import BatchSelector
+
+
+@dataclass(frozen=True, slots=True)
+class BatchFiles:
+    org: Org
+    batch: Batch
+    files: tuple[BatchFile, ...]
+    paths: dict[int, PurePosixPath]  # downloadable file id -> path relative to the output root
+
+    @property
+    def downloadable(self) -> tuple[BatchFile, ...]:
+        return tuple(f for f in self.files if f.downloadable)
+
+
+class GetBatchFiles:
+    def __init__(self, listings: ListingService) -> None:
+        self._listings = listings
+
+    async def execute(
+        self,
+        token: AccessToken,
+        org_code: str | OrgCode,
+        batch: str | int | BatchSelector,
+        *,
+        force_refresh: bool = False,
+    ) -> BatchFiles:
+        code = org_code if isinstance(org_code, OrgCode) else OrgCode.parse(org_code)
+        selector = batch if isinstance(batch, BatchSelector) else BatchSelector.parse(batch)
+        listing = await self._listings.org_listing(token, code, force_refresh=force_refresh)
+        chosen = selector.pick(listing.batches)
+        files = await self._listings.batch_files(token, chosen, force_refresh=force_refresh)
+        paths = plan_relative_paths(f for f in files if f.downloadable)
+        return BatchFiles(org=listing.org, batch=chosen, files=files, paths=paths)

@@ -1,0 +1,30 @@
+"""GetBatches: an org and the batches the caller's own account can open."""
+
+from __future__ import annotations
+
+from application.listings import ListingService
+from application.ports import ClassPlusGateway
+from domain.identifiers import AccessToken, OrgCode
+from domain.models import Org, OrgListing
+
+
+class LookupOrg:
+    """The org behind a code; needs no token."""
+
+    def __init__(self, gateway: ClassPlusGateway) -> None:
+        self._gateway = gateway
+
+    async def execute(self, org_code: str | OrgCode) -> Org:
+        code = org_code if isinstance(org_code, OrgCode) else OrgCode.parse(org_code)
+        return await self._gateway.lookup_org(code)
+
+
+class GetBatches:
+    def __init__(self, listings: ListingService) -> None:
+        self._listings = listings
+
+    async def execute(
+        self, token: AccessToken, org_code: str | OrgCode, *, force_refresh: bool = False
+    ) -> OrgListing:
+        code = org_code if isinstance(org_code, OrgCode) else OrgCode.parse(org_code)
+        return await self._listings.org_listing(token, code, force_refresh=force_refresh)

@@ -1,0 +1,29 @@
+"""GetFileInfo: one file's details, if the caller's own listing shows it. Moves no bytes."""
+
+from __future__ import annotations
+
+from application.listings import ListingService
+from domain.identifiers import AccessToken, OrgCode, parse_id
+from domain.models import BatchFile
+from domain.selectors import BatchSelector
+
+
+class GetFileInfo:
+    def __init__(self, listings: ListingService) -> None:
+        self._listings = listings
+
+    async def execute(
+        self,
+        token: AccessToken,
+        org_code: str | OrgCode,
+        file_id: str | int,
+        *,
+        batch: str | int | BatchSelector | None = None,
+    ) -> BatchFile:
+        code = org_code if isinstance(org_code, OrgCode) else OrgCode.parse(org_code)
+        wanted = parse_id(file_id, "file id")
+        selector = None
+        if batch is not None:
+            selector = batch if isinstance(batch, BatchSelector) else BatchSelector.parse(batch)
+        file, _ = await self._listings.find_file(token, code, wanted, selector)
+        return file

@@ -1,0 +1,1 @@
+"""The ClassPlus study-material domain: value objects, models, errors and pure rules."""

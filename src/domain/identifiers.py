@@ -1,0 +1,87 @@
+"""Validated value objects for everything a user or upstream can type: org codes, ids, tokens."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, field
+
+from domain.errors import ValidationError
+
+_ORG_CODE = re.compile(r"^[a-z0-9][a-z0-9_-]{1,39}$")
+_MAX_ID = 2**63 - 1
+
+
+@dataclass(frozen=True, slots=True)
+class OrgCode:
+    """An organization code as users type it; stored lower-cased, as the ClassPlus apps do."""
+
+    value: str
+
+    @classmethod
+    def parse(cls, raw: object) -> OrgCode:
+        if not isinstance(raw, str):
+            raise ValidationError("The organization code must be text, like 'abcde'.")
+        text = raw.strip().lower()
+        if not text:
+            raise ValidationError("Please give an organization code, like 'abcde'.")
+        if not _ORG_CODE.fullmatch(text):
+            raise ValidationError(
+                f"{_shown(raw)} is not an organization code: use 2 to 40 letters or digits "
+                "(dashes and underscores allowed after the first), like 'abcde'."
+            )
+        return cls(text)
+
+    def __str__(self) -> str:
+        return self.value
+
+
+def parse_id(raw: object, what: str = "id") -> int:
+    """A positive upstream id (ClassPlus ids are positive integers), from int or digit text."""
+    if isinstance(raw, bool):
+        raise ValidationError(f"The {what} must be a whole number, not {raw!r}.")
+    if isinstance(raw, int):
+        value = raw
+    elif isinstance(raw, str) and raw.strip().isascii() and raw.strip().isdigit():
+        value = int(raw.strip())
+    else:
+        raise ValidationError(f"The {what} must be a positive whole number, not {_shown(raw)}.")
+    if not 0 < value <= _MAX_ID:
+        raise ValidationError(f"The {what} must be a positive whole number, not {value}.")
+    return value
+
+
+@dataclass(frozen=True, slots=True)
+class AccessToken:
+    """A user's ClassPlus access token. Never printed: repr and str are redacted."""
+
+    secret: str = field(repr=False)
+
+    @classmethod
+    def parse(cls, raw: object) -> AccessToken:
+        if not isinstance(raw, str) or not raw.strip():
+            raise ValidationError(
+                "No ClassPlus token given: pass --token, set CLASSPLUS_TOKEN or log in first."
+            )
+        text = raw.strip()
+        if any(ch.isspace() for ch in text) or not text.isascii() or len(text) > 8192:
+            raise ValidationError("That does not look like a ClassPlus access token.")
+        if text.count(".") != 2 or not text.startswith("eyJ"):
+            raise ValidationError(
+                "That does not look like a ClassPlus access token (they start with 'eyJ' "
+                "and have three dot-separated parts)."
+            )
+        return cls(text)
+
+    @property
+    def principal(self) -> str:
+        """A stable, non-reversible key for per-user caches: same token, same principal."""
+        return "tok:" + hashlib.sha256(self.secret.encode()).hexdigest()[:32]
+
+    def __str__(self) -> str:
+        return "<ClassPlus token>"
+
+
+def _shown(raw: object) -> str:
+    text = repr(raw)
+    return text if len(text) <= 60 else text[:57] + "...'"

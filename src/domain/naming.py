@@ -1,0 +1,86 @@
+"""Where a file lands on disk: safe names, stable collision handling, never outside the root."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+from pathlib import PurePosixPath
+
+from domain.models import Batch, BatchFile, BatchSource
+
+MAX_NAME_BYTES = 255
+_FORBIDDEN = re.compile(r'[\x00-\x1f\x7f/\\:*?"<>|]')
+_SPACES = re.compile(r"\s+")
+_RESERVED = {
+    "con",
+    "prn",
+    "aux",
+    "nul",
+    *(f"com{i}" for i in range(1, 10)),
+    *(f"lpt{i}" for i in range(1, 10)),
+}
+
+
+def sanitize_name(raw: str, fallback: str = "untitled") -> str:
+    """One path component: no separators or control characters, at most 255 UTF-8 bytes,
+    extension kept, never '.', '..' or empty."""
+    text = unicodedata.normalize("NFC", raw)
+    text = _FORBIDDEN.sub("_", text)
+    text = _SPACES.sub(" ", text).strip().strip(".").strip()
+    if not text:
+        text = fallback
+    stem, dot, ext = text.rpartition(".")
+    if not dot or not stem or len(ext) > 16 or " " in ext:
+        stem, ext = text, ""
+    if stem.lower() in _RESERVED:
+        stem = f"_{stem}"
+    return _fit(stem, f".{ext}" if ext else "")
+
+
+def with_suffix_tag(name: str, tag: str) -> str:
+    """'notes.pdf' + '42' -> 'notes (42).pdf', still within 255 bytes."""
+    stem, dot, ext = name.rpartition(".")
+    if not dot or not stem:
+        stem, ext = name, ""
+    return _fit(stem, f" ({tag})" + (f".{ext}" if ext else ""))
+
+
+def batch_dir_name(batch: Batch) -> str:
+    """Always carries the id, so one batch lands in the same folder whatever else is synced."""
+    tag = str(batch.id) if batch.source is BatchSource.COURSE else f"batch {batch.id}"
+    return with_suffix_tag(sanitize_name(batch.name, fallback="batch"), tag)
+
+
+def plan_relative_paths(files: Iterable[BatchFile]) -> dict[int, PurePosixPath]:
+    """Relative path of each file of ONE batch: <org>/<batch>/<folders>/<name>.
+
+    Names that clash in a folder (case-insensitively) are told apart by upstream id; the
+    lowest id keeps the plain name, so the result is stable from one sync to the next.
+    """
+    by_folder: dict[tuple[str, ...], list[tuple[BatchFile, str]]] = {}
+    for file in sorted(files, key=lambda f: f.id):
+        folders = tuple(sanitize_name(part, fallback="folder") for part in file.folder_path)
+        by_folder.setdefault(folders, []).append((file, sanitize_name(file.name)))
+    planned: dict[int, PurePosixPath] = {}
+    for folders, entries in by_folder.items():
+        taken: set[str] = set()
+        for file, name in entries:
+            if name.casefold() in taken:
+                name = with_suffix_tag(name, str(file.id))
+            taken.add(name.casefold())
+            batch = file.batch
+            planned[file.id] = PurePosixPath(
+                sanitize_name(batch.org.code.value), batch_dir_name(batch), *folders, name
+            )
+    return planned
+
+
+def _fit(stem: str, suffix: str) -> str:
+    budget = MAX_NAME_BYTES - len(suffix.encode())
+    if budget < 1:  # an absurd extension: drop it rather than the name
+        suffix, budget = "", MAX_NAME_BYTES
+    encoded = stem.encode()
+    if len(encoded) > budget:
+        stem = encoded[:budget].decode("utf-8", errors="ignore").rstrip() or "_"
+    return stem + suffix

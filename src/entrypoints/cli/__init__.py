@@ -1,0 +1,1 @@
+"""The `cpbatch` command line."""

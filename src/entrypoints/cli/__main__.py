@@ -1,0 +1,5 @@
+import sys
+
+from entrypoints.cli.main import main
+
+sys.exit(main())

@@ -1,0 +1,126 @@
+"""One coroutine per command: parse, call a use case, render. No business rules here."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from typing import Any
+
+from rich.console import Console
+
+from application.use_cases import SyncRequest
+from domain.identifiers import AccessToken
+from entrypoints import presenters
+from entrypoints.cli import render
+from entrypoints.cli.exit_codes import ExitCode
+from entrypoints.cli.progress import RichSyncProgress
+from entrypoints.config import Settings
+from entrypoints.container import Container
+
+
+class CommandContext:
+    def __init__(self, args: argparse.Namespace, settings: Settings, container: Container):
+        self.args = args
+        self.settings = settings
+        self.container = container
+        self.out = Console(highlight=False)
+        self.err = Console(stderr=True, highlight=False)
+
+    def token(self) -> AccessToken:
+        return AccessToken.parse(self.args.token or self.settings.classplus_token)
+
+    def emit_json(self, payload: dict[str, Any]) -> None:
+        sys.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2) + "\n")
+
+
+async def org(ctx: CommandContext) -> ExitCode:
+    found = await ctx.container.lookup_org().execute(ctx.args.org_code)
+    if ctx.args.json:
+        ctx.emit_json(presenters.org_view(found))
+    else:
+        render.show_org(ctx.out, found)
+    return ExitCode.OK
+
+
+async def batches(ctx: CommandContext) -> ExitCode:
+    listing = await ctx.container.get_batches().execute(
+        ctx.token(), ctx.args.org_code, force_refresh=ctx.args.refresh
+    )
+    if ctx.args.json:
+        ctx.emit_json(
+            {
+                **presenters.org_view(listing.org),
+                "batches": [presenters.batch_view(b) for b in listing.batches],
+            }
+        )
+    else:
+        render.show_batches(ctx.out, listing)
+    return ExitCode.OK
+
+
+async def files(ctx: CommandContext) -> ExitCode:
+    result = await ctx.container.get_batch_files().execute(
+        ctx.token(), ctx.args.org_code, ctx.args.batch, force_refresh=ctx.args.refresh
+    )
+    if ctx.args.json:
+        ctx.emit_json(
+            {
+                **presenters.org_view(result.org),
+                "batch": presenters.batch_view(result.batch),
+                "files": [presenters.file_view(f, result.paths.get(f.id)) for f in result.files],
+            }
+        )
+    else:
+        render.show_files(ctx.out, result)
+    return ExitCode.OK
+
+
+async def download(ctx: CommandContext) -> ExitCode:
+    result = await ctx.container.download_batch().execute(
+        ctx.token(),
+        ctx.args.org_code,
+        ctx.args.file_id,
+        batch=ctx.args.batch,
+        destination=ctx.args.output or ctx.settings.download_dir,
+    )
+    if ctx.args.json:
+        ctx.emit_json(
+            {
+                **presenters.file_view(result.file),
+                "source": result.source,
+                "sha256": result.stored.sha256,
+                "size": result.stored.size,
+                "path": str(result.path),
+            }
+        )
+    else:
+        render.show_download(ctx.out, result)
+    return ExitCode.OK
+
+
+async def sync(ctx: CommandContext) -> ExitCode:
+    request = SyncRequest(
+        token=ctx.token(),
+        org_code=ctx.args.org_code,
+        batch=ctx.args.batch,
+        destination=ctx.args.output or ctx.settings.download_dir,
+        concurrency=ctx.args.concurrency or ctx.settings.sync_concurrency,
+        include=tuple(ctx.args.include),
+        dry_run=ctx.args.dry_run,
+        force=ctx.args.force,
+    )
+    use_case = ctx.container.sync_org()
+    if ctx.args.json or not ctx.out.is_terminal:
+        report = await use_case.execute(request)
+    else:
+        with RichSyncProgress(ctx.out) as progress:
+            report = await use_case.execute(request, progress)
+    if ctx.args.json:
+        ctx.emit_json(presenters.report_view(report))
+    else:
+        render.show_report(ctx.out, report)
+    return ExitCode.OK if report.ok else ExitCode.PARTIAL_FAILURE
+
+
+COMMANDS = {"org": org, "batches": batches, "files": files, "download": download, "sync": sync}

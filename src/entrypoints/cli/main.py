@@ -1,0 +1,55 @@
+"""`cpbatch` entry point: settings, logging, container, command, exit code."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import sys
+from collections.abc import Sequence
+
+import structlog
+from rich.console import Console
+
+from domain.errors import CpbatchError
+from entrypoints import presenters
+from entrypoints.bootstrap import running
+from entrypoints.cli.commands import COMMANDS, CommandContext
+from entrypoints.cli.exit_codes import ExitCode, exit_code_for
+from entrypoints.cli.parser import build_parser
+from entrypoints.config import Settings, load_settings
+from entrypoints.logging_setup import configure_logging
+
+log = structlog.get_logger(__name__)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    err = Console(stderr=True, highlight=False)
+    try:
+        settings = load_settings(env_file=args.env_file)
+        configure_logging(args.log_level or settings.log_level, settings.log_format)
+        return int(asyncio.run(_run(args, settings)))
+    except KeyboardInterrupt:
+        err.print("Interrupted.")
+        return ExitCode.INTERRUPTED
+    except CpbatchError as error:
+        if getattr(args, "json", False):
+            sys.stdout.write(
+                json.dumps({"success": False, "errors": [presenters.error_view(error)]}) + "\n"
+            )
+        err.print(f"[red]Error:[/red] {error}", markup=True)
+        return exit_code_for(error)
+    except Exception:
+        log.exception("unexpected_error")
+        err.print("[red]Error:[/red] something unexpected went wrong; the log above has details.")
+        return ExitCode.UNEXPECTED
+
+
+async def _run(args: argparse.Namespace, settings: Settings) -> ExitCode:
+    async with running(settings) as container:
+        return await COMMANDS[args.command](CommandContext(args, settings, container))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

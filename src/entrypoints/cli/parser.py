@@ -1,0 +1,89 @@
+"""The command-line grammar of `cpbatch`."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+EPILOG = """\
+exit codes: 0 ok, 2 bad input, 3 authentication, 4 not found, 5 partial failure (sync),
+6 ClassPlus unreachable or answering badly, 7 storage, 8 rate limited, 9 not downloadable.
+
+cpbatch acts only with your own ClassPlus token and downloads only what your account may open;
+videos and other protected content are listed, never downloaded."""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--token", help="your ClassPlus access token (else CLASSPLUS_TOKEN)")
+    common.add_argument(
+        "--env-file",
+        type=Path,
+        default=Path(".env"),
+        help="read settings from this file too (default: .env)",
+    )
+    common.add_argument("--json", action="store_true", help="print machine-readable JSON")
+    common.add_argument("--log-level", choices=("DEBUG", "INFO", "WARNING", "ERROR"))
+
+    parser = argparse.ArgumentParser(
+        prog="cpbatch",
+        description="List, download and keep the ClassPlus study material your account can open.",
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    org = commands.add_parser("org", parents=[common], help="show the org behind a code")
+    org.add_argument("org_code", metavar="CODE")
+
+    batches = commands.add_parser(
+        "batches", parents=[common], help="list the batches your account can open"
+    )
+    batches.add_argument("org_code", metavar="CODE")
+    batches.add_argument("--refresh", action="store_true", help="ignore the listing cache")
+
+    files = commands.add_parser("files", parents=[common], help="show a batch's files as a tree")
+    files.add_argument("org_code", metavar="CODE")
+    files.add_argument("batch", metavar="BATCH_ID", help="an id, or course:ID / batch:ID")
+    files.add_argument("--refresh", action="store_true", help="ignore the listing cache")
+
+    download = commands.add_parser("download", parents=[common], help="download one file")
+    download.add_argument("org_code", metavar="CODE")
+    download.add_argument("file_id", metavar="FILE_ID")
+    download.add_argument("--batch", metavar="BATCH_ID", help="look only in this batch")
+    download.add_argument(
+        "-o",
+        "--output",
+        type=Path,
+        metavar="DIR",
+        help="output directory (default: DOWNLOAD_DIR, ./downloads)",
+    )
+
+    sync = commands.add_parser(
+        "sync", parents=[common], help="download every file of an org or batch; skip unchanged ones"
+    )
+    sync.add_argument("org_code", metavar="CODE")
+    sync.add_argument("--batch", metavar="BATCH_ID", help="only this batch")
+    sync.add_argument(
+        "-o",
+        "--output",
+        type=Path,
+        metavar="DIR",
+        help="output directory (default: DOWNLOAD_DIR, ./downloads)",
+    )
+    sync.add_argument(
+        "--concurrency",
+        type=int,
+        metavar="N",
+        help="files downloaded at once (default: SYNC_CONCURRENCY, 4)",
+    )
+    sync.add_argument(
+        "--include",
+        action="append",
+        default=[],
+        metavar="GLOB",
+        help="only files whose name or path matches (repeatable)",
+    )
+    sync.add_argument("--dry-run", action="store_true", help="list what would be downloaded")
+    sync.add_argument("--force", action="store_true", help="download even unchanged files")
+    return parser

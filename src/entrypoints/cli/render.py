@@ -1,0 +1,103 @@
+"""Human output: tables and trees for orgs, batches, files and sync reports."""
+
+from __future__ import annotations
+
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+from rich.tree import Tree
+
+from application.use_cases import BatchFiles, DownloadResult
+from domain.models import Org, OrgListing, SyncReport
+from domain.sizes import format_bytes
+
+
+def show_org(console: Console, org: Org) -> None:
+    console.print(f"[bold]{escape(org.name)}[/bold]  code={org.code.value}  id={org.id}")
+
+
+def show_batches(console: Console, listing: OrgListing) -> None:
+    table = Table(title=f"{listing.org.name}: {len(listing.batches)} batches you can open")
+    for column in ("id", "kind", "name", "files", "created"):
+        table.add_column(column, justify="right" if column in ("id", "files") else "left")
+    for batch in listing.batches:
+        table.add_row(
+            str(batch.id),
+            batch.source.value,
+            escape(batch.name),
+            "" if batch.file_count is None else str(batch.file_count),
+            batch.created.date().isoformat() if batch.created else "",
+        )
+    console.print(table)
+
+
+def show_files(console: Console, result: BatchFiles) -> None:
+    downloadable = result.downloadable
+    tree = Tree(
+        f"[bold]{escape(result.batch.name)}[/bold] ({result.batch.key}) — "
+        f"{len(downloadable)} downloadable of {len(result.files)} items"
+    )
+    folders: dict[tuple[str, ...], Tree] = {(): tree}
+    for file in sorted(result.files, key=lambda f: (f.folder_path, f.name.casefold())):
+        node = _folder_node(folders, file.folder_path)
+        size = format_bytes(file.size) if file.size is not None else ""
+        if file.downloadable:
+            node.add(f"{escape(file.name)}  [dim]id {file.id} {size}[/dim]")
+        else:
+            node.add(
+                f"[dim]{escape(file.name)}  id {file.id} — {file.kind.value}, "
+                f"not downloadable: {escape(file.why_not_downloadable or '')}[/dim]"
+            )
+    console.print(tree)
+
+
+def _folder_node(folders: dict[tuple[str, ...], Tree], path: tuple[str, ...]) -> Tree:
+    for depth in range(1, len(path) + 1):
+        key = path[:depth]
+        if key not in folders:
+            folders[key] = folders[key[:-1]].add(f"📁 {escape(key[-1])}")
+    return folders[path]
+
+
+def show_download(console: Console, result: DownloadResult) -> None:
+    where = str(result.path) if result.path else "kept in the store"
+    console.print(
+        f"[green]✓[/green] {escape(result.file.name)} ({format_bytes(result.stored.size)}, "
+        f"from {result.source}) → {escape(where)}\n  sha256 {result.stored.sha256}"
+    )
+
+
+def show_report(console: Console, report: SyncReport) -> None:
+    table = Table(title=f"Sync of {report.org.name} ({report.org.code.value})")
+    for column in (
+        "found",
+        "downloaded",
+        "skipped",
+        "not downloadable",
+        "failed",
+        "bytes",
+        "duration",
+    ):
+        table.add_column(column, justify="right")
+    table.add_row(
+        str(report.found),
+        str(report.downloaded) + (f" (+{report.planned} planned)" if report.planned else ""),
+        str(report.skipped),
+        str(report.not_downloadable),
+        f"[red]{report.failed}[/red]" if report.failed else "0",
+        format_bytes(report.bytes_downloaded),
+        f"{report.duration_s:.2f} s",
+    )
+    console.print(table)
+    if report.failures:
+        failures = Table(title="Failed files", title_style="red")
+        for column in ("file id", "batch", "name", "reason"):
+            failures.add_column(column)
+        for failure in report.failures:
+            failures.add_row(
+                str(failure.file_id),
+                escape(failure.batch_name),
+                escape(failure.name),
+                escape(failure.reason),
+            )
+        console.print(failures)

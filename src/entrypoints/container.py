@@ -1,0 +1,96 @@
+"""The composition root: one dependency-injector container built from validated Settings.
+
+Shared clients are Resources with explicit start and shutdown; use cases are Factories. Tests
+replace providers with `container.<name>.override(...)`."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+from adapters.classplus.gateway import ClassPlusHttpGateway
+from adapters.sqlite.repository import SqliteMetadataRepository
+from dependency_injector import containers, providers
+
+from adapters.classplus.settings import ClassPlusSettings
+from adapters.filesystem.blob_store import FilesystemBlobStore
+from application.blob_cache import MemoryBlobCache, TieredBlobStore
+from application.fetching import FileFetcher
+from application.listings import ListingService
+from application.use_cases import (
+    DownloadBatch,
+    GetBatches,
+    GetBatchFiles,
+    GetFileInfo,
+    LookupOrg,
+    SyncOrg,
+)
+from entrypoints.config import MIB, ConfigError, Settings
+
+
+def classplus_settings(settings: Settings) -> ClassPlusSettings:
+    return ClassPlusSettings(
+        base_url=settings.classplus_base_url,
+        timeout_s=settings.api_timeout,
+        max_retries=settings.max_retries,
+        backoff_factor=settings.retry_backoff_factor,
+        rate_limit_requests=settings.rate_limit_requests,
+        rate_limit_period_s=settings.rate_limit_period,
+        max_file_size=settings.max_file_size,
+        file_hosts=settings.classplus_file_hosts,
+        allow_insecure_loopback=settings.classplus_allow_loopback,
+    )
+
+
+async def open_gateway(settings: ClassPlusSettings) -> AsyncIterator[ClassPlusHttpGateway]:
+    gateway = ClassPlusHttpGateway(settings)
+    try:
+        yield gateway
+    finally:
+        await gateway.close()
+
+
+async def open_metadata(path: Path) -> AsyncIterator[SqliteMetadataRepository]:
+    repository = await SqliteMetadataRepository.open(path)
+    try:
+        yield repository
+    finally:
+        await repository.close()
+
+
+def memory_cache(settings: Settings) -> MemoryBlobCache | None:
+    if not settings.cache_enabled or settings.memory_cache_mb == 0:
+        return None
+    return MemoryBlobCache(settings.memory_cache_mb * MIB, settings.memory_cache_item_mb * MIB)
+
+
+def embedded_only(settings: Settings) -> Settings:
+    if settings.mongodb_uri:
+        raise ConfigError(
+            "MONGODB_URI is set, but this version of cpbatch has no MongoDB storage yet: "
+            "unset it to use the embedded storage (files + SQLite under DATA_DIR)."
+        )
+    return settings
+
+
+class Container(containers.DeclarativeContainer):
+    settings = providers.Dependency(instance_of=Settings)
+    checked_settings = providers.Singleton(embedded_only, settings)
+
+    classplus_settings = providers.Singleton(classplus_settings, checked_settings)
+    gateway = providers.Resource(open_gateway, classplus_settings)
+    metadata = providers.Resource(open_metadata, checked_settings.provided.metadata_path)
+    filesystem_blobs = providers.Singleton(FilesystemBlobStore, checked_settings.provided.blob_dir)
+    memory = providers.Singleton(memory_cache, checked_settings)
+    blobs = providers.Singleton(TieredBlobStore, memory, providers.List(filesystem_blobs))
+    listings = providers.Singleton(
+        ListingService, gateway, metadata, checked_settings.provided.cache_ttl
+    )
+    fetcher = providers.Singleton(FileFetcher, gateway, blobs, metadata)
+
+    lookup_org = providers.Factory(LookupOrg, gateway)
+    get_batches = providers.Factory(GetBatches, listings)
+    get_batch_files = providers.Factory(GetBatchFiles, listings)
+    file_info = providers.Factory(GetFileInfo, listings)
+    download_batch = providers.Factory(DownloadBatch, listings, blobs, metadata, fetcher)
+    sync_org = providers.Factory(SyncOrg, listings, blobs, metadata, fetcher)

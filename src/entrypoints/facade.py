@@ -1,0 +1,189 @@
+"""`BatchFileAPI`: the seed project's synchronous facade, with its method names and its dict
+envelope (`success`, `message`, `errors: [{type, message}]`).
+
+The seed called files "batches": `download_batch` and `get_batch_info` take a FILE id, and
+`get_batches_by_org_code` returns batches with their files. Unlike the seed, a download lands on
+disk (`path`) and `file_data` carries bytes only for files up to INLINE_FILE_LIMIT_MB.
+
+For asyncio programs use the use cases directly: `async with entrypoints.bootstrap.running(
+settings) as container: await container.sync_org().execute(...)`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable, Sequence
+from contextlib import AsyncExitStack
+from pathlib import Path
+from types import TracebackType
+from typing import Any, TypeVar
+
+from application.use_cases import SyncRequest
+from domain.errors import CpbatchError
+from domain.identifiers import AccessToken
+from domain.sizes import format_bytes
+from entrypoints import presenters
+from entrypoints.bootstrap import running
+from entrypoints.config import MIB, Settings, load_settings
+from entrypoints.container import Container
+
+T = TypeVar("T")
+Envelope = dict[str, Any]
+
+
+class BatchFileAPI:
+    def __init__(self, token: str | None = None, settings: Settings | None = None) -> None:
+        self._settings = settings or load_settings()
+        self._token = token or self._settings.classplus_token
+        self._runner = asyncio.Runner()
+        self._stack: AsyncExitStack | None = None
+        self._container: Container | None = None
+
+    def get_batches_by_org_code(
+        self, org_code: str, *, include_files: bool = True, force_refresh: bool = False
+    ) -> Envelope:
+        async def work(container: Container, token: AccessToken) -> Envelope:
+            listing = await container.get_batches().execute(
+                token, org_code, force_refresh=force_refresh
+            )
+            batches = []
+            for batch in listing.batches:
+                view = presenters.batch_view(batch)
+                if include_files:
+                    found = await container.get_batch_files().execute(
+                        token, listing.org.code, f"{batch.key}", force_refresh=force_refresh
+                    )
+                    view["files"] = [
+                        presenters.file_view(f, found.paths.get(f.id)) for f in found.files
+                    ]
+                    view["file_count"] = len(found.files)
+                batches.append(view)
+            return _ok(
+                f"Found {len(batches)} batches for {listing.org.name}",
+                **presenters.org_view(listing.org),
+                batch_count=len(batches),
+                batches=batches,
+            )
+
+        return self._call(work)
+
+    def download_batch(
+        self,
+        file_id: str | int,
+        org_code: str,
+        *,
+        output_dir: str | Path | None = None,
+        batch_id: str | int | None = None,
+    ) -> Envelope:
+        async def work(container: Container, token: AccessToken) -> Envelope:
+            use_case = container.download_batch()
+            result = await use_case.execute(
+                token,
+                org_code,
+                file_id,
+                batch=batch_id,
+                destination=Path(output_dir) if output_dir else self._settings.download_dir,
+            )
+            inline = result.stored.size <= self._settings.inline_file_limit_mb * MIB
+            data = await use_case.read_bytes(result) if inline else None
+            return _ok(
+                f"Downloaded {result.file.name}",
+                **presenters.file_view(result.file),
+                filename=result.file.name,
+                path=str(result.path),
+                file_data=data,
+                file_size=result.stored.size,
+                file_size_formatted=format_bytes(result.stored.size),
+                sha256=result.stored.sha256,
+                source=result.source,
+            )
+
+        return self._call(work)
+
+    def sync_org_batches(
+        self,
+        org_code: str,
+        *,
+        batch_id: str | int | None = None,
+        output_dir: str | Path | None = None,
+        concurrency: int | None = None,
+        include: Sequence[str] = (),
+        dry_run: bool = False,
+        force: bool = False,
+    ) -> Envelope:
+        async def work(container: Container, token: AccessToken) -> Envelope:
+            report = await container.sync_org().execute(
+                SyncRequest(
+                    token=token,
+                    org_code=org_code,
+                    batch=batch_id,
+                    destination=Path(output_dir) if output_dir else self._settings.download_dir,
+                    concurrency=concurrency or self._settings.sync_concurrency,
+                    include=tuple(include),
+                    dry_run=dry_run,
+                    force=force,
+                )
+            )
+            view = presenters.report_view(report)
+            return {
+                "success": report.ok,
+                "message": f"Downloaded {report.downloaded}/{view['downloadable_files']} files"
+                + (f", {report.failed} failed" if report.failed else ""),
+                "errors": [
+                    {"type": f["type"], "message": f"{f['name']}: {f['reason']}"}
+                    for f in view["failures"]
+                ],
+                **view,
+            }
+
+        return self._call(work)
+
+    def get_batch_info(
+        self, file_id: str | int, org_code: str, *, batch_id: str | int | None = None
+    ) -> Envelope:
+        async def work(container: Container, token: AccessToken) -> Envelope:
+            info = await container.file_info().execute(token, org_code, file_id, batch=batch_id)
+            return _ok(f"Found {info.name}", **presenters.file_view(info))
+
+        return self._call(work)
+
+    def close(self) -> None:
+        if self._stack is not None:
+            self._runner.run(self._stack.aclose())
+            self._stack = None
+            self._container = None
+        self._runner.close()
+
+    def __enter__(self) -> BatchFileAPI:
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        trace: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def _call(self, work: Callable[[Container, AccessToken], Awaitable[Envelope]]) -> Envelope:
+        try:
+            token = AccessToken.parse(self._token)
+            return self._runner.run(self._with_container(work, token))
+        except CpbatchError as error:
+            return {
+                "success": False,
+                "message": str(error),
+                "errors": [presenters.error_view(error)],
+            }
+
+    async def _with_container(
+        self, work: Callable[[Container, AccessToken], Awaitable[T]], token: AccessToken
+    ) -> T:
+        if self._container is None:
+            self._stack = AsyncExitStack()
+            self._container = await self._stack.enter_async_context(running(self._settings))
+        return await work(self._container, token)
+
+
+def _ok(message: str, **fields: Any) -> Envelope:
+    return {"success": True, "message": message, "errors": [], **fields}

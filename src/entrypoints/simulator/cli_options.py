@@ -1,0 +1,128 @@
+"""Command-line flags and SIM_* environment variables of the simulator, turned into a world
+and a fault configuration."""
+
+from __future__ import annotations
+
+import argparse
+import re
+from collections.abc import Mapping
+from typing import Any
+
+from entrypoints.simulator.demo import demo_world
+from entrypoints.simulator.faults import FaultConfig
+from entrypoints.simulator.generated import generated_world
+from entrypoints.simulator.world import World
+
+_UNITS = {
+    "": 1,
+    "b": 1,
+    "k": 10**3,
+    "kb": 10**3,
+    "m": 10**6,
+    "mb": 10**6,
+    "g": 10**9,
+    "gb": 10**9,
+    "kib": 2**10,
+    "mib": 2**20,
+    "gib": 2**30,
+    "ki": 2**10,
+    "mi": 2**20,
+    "gi": 2**30,
+}
+_SIZE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([a-zA-Z]*)\s*$")
+
+# flag dest -> (environment variable, type)
+_FAULT_ENV = {
+    "rate_5xx": ("SIM_FAULT_5XX", float),
+    "rate_429": ("SIM_FAULT_429", float),
+    "retry_after_s": ("SIM_FAULT_RETRY_AFTER", float),
+    "rate_reset": ("SIM_FAULT_RESET", float),
+    "rate_truncate": ("SIM_FAULT_TRUNCATE", float),
+    "latency_s": ("SIM_FAULT_LATENCY", float),
+    "rate_stall": ("SIM_FAULT_STALL", float),
+    "stall_s": ("SIM_FAULT_STALL_S", float),
+    "scope": ("SIM_FAULT_SCOPE", str),
+    "seed": ("SIM_FAULT_SEED", int),
+    "max_requests_per_second": ("SIM_MAX_RPS", float),
+}
+
+
+def parse_size(text: str) -> int:
+    """ "3M" -> 3_000_000, "2GiB" -> 2 * 2**30, "512" -> 512."""
+    match = _SIZE.match(text)
+    unit = match.group(2).lower() if match else None
+    if match is None or unit not in _UNITS:
+        raise argparse.ArgumentTypeError(f"not a size: {text!r} (try 500K, 3M, 2GiB)")
+    return int(float(match.group(1)) * _UNITS[unit])
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m entrypoints.simulator", description="Serve a simulated ClassPlus."
+    )
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=0, help="0 picks a free port")
+    parser.add_argument("--world", choices=("demo", "generated"), default="demo")
+    parser.add_argument("--seed", type=int, default=None, help="world seed")
+    parser.add_argument("--org-code", default="benchorg", help="org code of a generated world")
+    parser.add_argument("--files", type=int, default=300)
+    parser.add_argument("--min-size", type=parse_size, default=50_000)
+    parser.add_argument("--max-size", type=parse_size, default=2_000_000)
+    parser.add_argument("--folder-depth", type=int, default=3)
+    parser.add_argument("--per-folder", type=int, default=25)
+    parser.add_argument("--courses", type=int, default=1)
+    parser.add_argument("--large-file", type=parse_size, action="append", default=[])
+    parser.add_argument("--ready-file", help="write base URL, tokens and pid here (mode 0600)")
+    parser.add_argument(
+        "--manifest",
+        nargs="?",
+        const="",
+        metavar="ORG",
+        help="print the manifest JSON (of ORG, or all orgs) and exit",
+    )
+    faults = parser.add_argument_group("faults (default from SIM_FAULT_* variables)")
+    faults.add_argument("--fault-5xx", dest="rate_5xx", type=float)
+    faults.add_argument("--fault-429", dest="rate_429", type=float)
+    faults.add_argument("--retry-after", dest="retry_after_s", type=float)
+    faults.add_argument("--fault-reset", dest="rate_reset", type=float)
+    faults.add_argument("--fault-truncate", dest="rate_truncate", type=float)
+    faults.add_argument("--latency", dest="latency_s", type=float)
+    faults.add_argument("--fault-stall", dest="rate_stall", type=float)
+    faults.add_argument("--stall-seconds", dest="stall_s", type=float)
+    faults.add_argument("--fault-scope", dest="scope", choices=("all", "api", "files"))
+    faults.add_argument("--fault-seed", dest="seed_faults", type=int)
+    faults.add_argument("--fail-file-id", dest="fail_file_ids", type=int, action="append")
+    faults.add_argument("--max-rps", dest="max_requests_per_second", type=float)
+    return parser
+
+
+def fault_config(args: argparse.Namespace, environ: Mapping[str, str]) -> FaultConfig:
+    """Flags win over environment variables, which win over the defaults."""
+    values: dict[str, Any] = {}
+    for name, (variable, kind) in _FAULT_ENV.items():
+        flag = getattr(args, "seed_faults" if name == "seed" else name, None)
+        if flag is not None:
+            values[name] = flag
+        elif environ.get(variable):
+            values[name] = kind(environ[variable])
+    ids = args.fail_file_ids or [
+        int(part) for part in environ.get("SIM_FAULT_FAIL_FILE_IDS", "").split(",") if part.strip()
+    ]
+    return FaultConfig(fail_always_file_ids=frozenset(ids), **values)
+
+
+def world_from(args: argparse.Namespace) -> World:
+    seed = args.seed
+    if args.world == "demo":
+        return demo_world() if seed is None else demo_world(seed)
+    return generated_world(
+        org_code=args.org_code,
+        files=args.files,
+        min_size=args.min_size,
+        max_size=args.max_size,
+        folder_depth=args.folder_depth,
+        per_folder=args.per_folder,
+        courses=args.courses,
+        seed=1 if seed is None else seed,
+        large_files=args.large_file,
+    )

@@ -1,0 +1,22 @@
+"""What the storage fixtures hand to the contract suites, beside the port itself."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+
+from application.ports.storage import BlobStore, MetadataRepository
+
+
+@dataclass
+class BlobStoreKit:
+    store: BlobStore
+    leftovers: Callable[[], list[str]]
+    """What a failed or cancelled put must not leave behind (temp files, orphan chunks)."""
+
+
+@dataclass
+class MetadataKit:
+    open: Callable[[], Awaitable[MetadataRepository]]
+    """A new handle on the same underlying store (to test that data persists)."""
+    opened: list[MetadataRepository] = field(default_factory=list)

@@ -1,0 +1,164 @@
+"""What FilesystemBlobStore promises beyond the BlobStore contract."""
+
+from __future__ import annotations
+
+import errno
+import hashlib
+import os
+import shutil
+import stat
+import time
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+
+from adapters.filesystem import FilesystemBlobStore
+from adapters.filesystem.temp_blob import TempBlob
+from domain.errors import StorageError, ValidationError
+
+
+async def stream(*chunks: bytes) -> AsyncIterator[bytes]:
+    for chunk in chunks:
+        yield chunk
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> FilesystemBlobStore:
+    return FilesystemBlobStore(tmp_path / "blobs")
+
+
+async def test_blobs_are_read_only_files_fanned_out_by_digest(
+    store: FilesystemBlobStore, tmp_path: Path
+) -> None:
+    stored = await store.put(stream(b"hello"))
+    sha = hashlib.sha256(b"hello").hexdigest()
+    expected = tmp_path / "blobs" / sha[:2] / sha[2:4] / sha
+    assert stored.location == str(expected)
+    assert expected.read_bytes() == b"hello"
+    assert stat.S_IMODE(expected.stat().st_mode) == 0o444
+
+
+@pytest.mark.parametrize(
+    "bad", ["../../../etc/passwd", "A" * 64, "a" * 63, "g" * 64, "", "a" * 64 + "/x"]
+)
+async def test_a_digest_that_is_not_64_lowercase_hex_is_refused(
+    store: FilesystemBlobStore, tmp_path: Path, bad: str
+) -> None:
+    with pytest.raises(ValidationError):
+        await store.stat(bad)
+    with pytest.raises(ValidationError):
+        await store.delete(bad)
+    with pytest.raises(ValidationError):
+        await store.export(bad, tmp_path / "out")
+    with pytest.raises(ValidationError):
+        async for _ in store.read(bad):
+            pass
+
+
+async def test_temp_and_stray_files_are_never_listed_as_blobs(
+    store: FilesystemBlobStore, tmp_path: Path
+) -> None:
+    stored = await store.put(stream(b"real"))
+    root = tmp_path / "blobs"
+    (root / "tmp" / ("f" * 64)).write_bytes(b"half written")
+    (root / "ff" / "ff").mkdir(parents=True)
+    (root / "ff" / "ff" / ("0" * 64)).write_bytes(b"misplaced")
+    (root / "ff" / "ff" / "notes.txt").write_bytes(b"stray")
+    assert [d async for d in store.digests()] == [stored.sha256]
+
+
+async def test_stale_temp_files_are_swept_fresh_ones_kept(tmp_path: Path) -> None:
+    temp_dir = tmp_path / "blobs" / "tmp"
+    temp_dir.mkdir(parents=True)
+    stale, fresh = temp_dir / "old.part", temp_dir / "new.part"
+    stale.write_bytes(b"left by a crash")
+    fresh.write_bytes(b"a put in progress elsewhere")
+    two_hours_ago = time.time() - 7200
+    os.utime(stale, (two_hours_ago, two_hours_ago))
+    store = FilesystemBlobStore(tmp_path / "blobs")
+    await store.put(stream(b"first put sweeps"))
+    assert sorted(p.name for p in temp_dir.iterdir()) == ["new.part"]
+    assert await store.sweep_temp(max_age_s=0) == 1
+    assert list(temp_dir.iterdir()) == []
+
+
+async def test_small_chunks_are_written_in_batches(
+    store: FilesystemBlobStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    calls: list[int] = []
+    original = TempBlob.write
+
+    def counting(self: TempBlob, chunks: list[bytes]) -> None:
+        calls.append(len(chunks))
+        original(self, chunks)
+
+    monkeypatch.setattr(TempBlob, "write", counting)
+    stored = await store.put(stream(*[b"x" * 1000] * 3000))  # 3 MB in 1 kB chunks
+    assert stored.size == 3_000_000
+    assert sum(calls) == 3000
+    assert len(calls) <= 4
+
+
+async def test_a_truncated_blob_is_repaired_by_the_next_put(store: FilesystemBlobStore) -> None:
+    stored = await store.put(stream(b"complete content"))
+    path = Path(stored.location)
+    path.chmod(0o644)
+    path.write_bytes(b"compl")
+    await store.put(stream(b"complete content"))
+    assert path.read_bytes() == b"complete content"
+
+
+async def test_disk_failures_become_storage_errors_naming_what_failed(tmp_path: Path) -> None:
+    not_a_dir = tmp_path / "blobs"
+    not_a_dir.write_bytes(b"a file where the store should be")
+    store = FilesystemBlobStore(not_a_dir)
+    with pytest.raises(StorageError, match=r"Could not .* in .*blobs"):
+        await store.put(stream(b"data"))
+
+
+async def test_export_links_the_blob_when_it_can(
+    store: FilesystemBlobStore, tmp_path: Path
+) -> None:
+    stored = await store.put(stream(b"linked"))
+    destination = tmp_path / "out.pdf"
+    await store.export(stored.sha256, destination)
+    assert os.path.samefile(stored.location, destination)
+    await store.export(stored.sha256, destination)  # already that inode: a no-op
+    assert os.path.samefile(stored.location, destination)
+
+
+async def test_export_copies_when_hard_links_fail(
+    store: FilesystemBlobStore, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def cross_device(src: object, dst: object) -> None:
+        raise OSError(errno.EXDEV, "Invalid cross-device link")
+
+    monkeypatch.setattr(os, "link", cross_device)
+    stored = await store.put(stream(b"copied"))
+    destination = tmp_path / "other-disk" / "out.pdf"
+    await store.export(stored.sha256, destination)
+    assert destination.read_bytes() == b"copied"
+    assert not os.path.samefile(stored.location, destination)
+    assert Path(stored.location).read_bytes() == b"copied"
+
+
+async def test_a_failed_copy_keeps_the_old_file_and_leaves_no_temp(
+    store: FilesystemBlobStore, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def no_links(src: object, dst: object) -> None:
+        raise OSError(errno.EPERM, "Operation not permitted")
+
+    def disk_full(*args: object) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(os, "link", no_links)
+    monkeypatch.setattr(shutil, "copyfileobj", disk_full)
+    stored = await store.put(stream(b"new"))
+    destination = tmp_path / "out" / "notes.pdf"
+    destination.parent.mkdir()
+    destination.write_bytes(b"old")
+    with pytest.raises(StorageError, match="No space left on device"):
+        await store.export(stored.sha256, destination)
+    assert destination.read_bytes() == b"old"
+    assert [p.name for p in destination.parent.iterdir()] == ["notes.pdf"]

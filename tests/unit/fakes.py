@@ -1,0 +1,362 @@
+"""Hand-written in-memory fakes of every port, and builders for tokens and small worlds.
+
+Each fake keeps its state in plain attributes so tests can arrange and inspect it directly.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+from collections import Counter
+from collections.abc import AsyncIterable, AsyncIterator, Callable, Sequence
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from application.blob_cache import MemoryBlobCache, TieredBlobStore
+from application.fetching import FileFetcher
+from application.listings import ListingService
+from domain.errors import (
+    AuthenticationError,
+    NotDownloadableError,
+    OrgCodeNotFoundError,
+    StorageError,
+)
+from domain.identifiers import AccessToken, OrgCode
+from domain.models import (
+    Batch,
+    BatchFile,
+    BatchSource,
+    FileKind,
+    FileOutcome,
+    FileRecord,
+    Org,
+    OrgListing,
+    StoredFile,
+    SyncReport,
+)
+
+
+def make_token(label: str = "a") -> AccessToken:
+    """A token-shaped string built at runtime; `label` tells users apart (letters only)."""
+    return AccessToken.parse("eyJ" + label * 10 + ".b.c")
+
+
+class FakeClock:
+    """A monotonic clock that only moves when told to."""
+
+    def __init__(self, now: float = 1_000.0) -> None:
+        self.now = now
+
+    def __call__(self) -> float:
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        self.now += seconds
+
+
+@dataclass
+class FakeFileStream:
+    size: int | None
+    data: bytes
+    chunk_size: int
+    fail_after: tuple[int, BaseException] | None
+    gateway: FakeClassPlus
+    resumes: int = 0
+
+    async def chunks(self) -> AsyncIterator[bytes]:
+        limit = len(self.data) if self.fail_after is None else self.fail_after[0]
+        for start in range(0, limit, self.chunk_size):
+            if self.gateway.yield_per_chunk:
+                await asyncio.sleep(0)
+            piece = self.data[start : min(start + self.chunk_size, limit)]
+            self.gateway.bytes_served += len(piece)
+            yield piece
+        if self.fail_after is not None:
+            raise self.fail_after[1]
+
+
+class FakeClassPlus:
+    """ClassPlusGateway over in-memory orgs, batches and file bytes, with per-token grants."""
+
+    def __init__(self, *, chunk_size: int = 4, yield_per_chunk: bool = True) -> None:
+        self.chunk_size = chunk_size
+        self.yield_per_chunk = yield_per_chunk
+        self.orgs: dict[str, Org] = {}
+        self.batches: dict[str, Batch] = {}  # by "<org id>/<batch key>"
+        self.files: dict[str, list[BatchFile]] = {}  # same keys
+        self.content: dict[int, bytes] = {}
+        self.grants: dict[str, set[str]] = {}  # token principal -> batch keys it can open
+        self.fail_on_open: dict[int, BaseException] = {}
+        self.fail_after_bytes: dict[int, tuple[int, BaseException]] = {}
+        self.announced_size: dict[int, int | None] = {}
+        self.calls: Counter[str] = Counter()
+        self.opens: Counter[int] = Counter()
+        self.bytes_served = 0
+        self.open_now = 0
+        self.open_max = 0
+        self.closed = False
+
+    # -- arranging the world ------------------------------------------------------------
+    def add_org(self, code: str = "demo", org_id: int = 7, name: str = "Demo Academy") -> Org:
+        org = Org(OrgCode.parse(code), org_id, name)
+        self.orgs[org.code.value] = org
+        return org
+
+    def add_batch(
+        self, org: Org, batch_id: int, name: str = "", source: BatchSource = BatchSource.COURSE
+    ) -> Batch:
+        batch = Batch(batch_id, name or f"Batch {batch_id}", org, source)
+        self.batches[_batch_key(batch)] = batch
+        self.files[_batch_key(batch)] = []
+        return batch
+
+    def add_file(
+        self,
+        batch: Batch,
+        file_id: int,
+        name: str = "",
+        content: bytes | None = None,
+        *,
+        folders: tuple[str, ...] = (),
+        kind: FileKind = FileKind.DOCUMENT,
+        version: str = "v1",
+    ) -> BatchFile:
+        data = content if content is not None else f"content of file {file_id}".encode()
+        file = BatchFile(
+            id=file_id,
+            batch=batch,
+            folder_path=folders,
+            name=name or f"file-{file_id}.pdf",
+            kind=kind,
+            version=version,
+            url=f"https://cdn.example.invalid/{file_id}" if kind.downloadable else None,
+            size=len(data) if kind.downloadable else None,
+        )
+        self.files[_batch_key(batch)].append(file)
+        self.content[file_id] = data
+        return file
+
+    def change_file(self, file: BatchFile, content: bytes, version: str) -> BatchFile:
+        """Upstream publishes a new version of the file under the same id."""
+        changed = replace(file, version=version, size=len(content))
+        listing = self.files[_batch_key(file.batch)]
+        listing[[f.id for f in listing].index(file.id)] = changed
+        self.content[file.id] = content
+        return changed
+
+    def grant(self, token: AccessToken, *batches: Batch) -> None:
+        self.grants.setdefault(token.principal, set()).update(_batch_key(b) for b in batches)
+
+    # -- the port -------------------------------------------------------------------------
+    async def lookup_org(self, code: OrgCode) -> Org:
+        self.calls["lookup_org"] += 1
+        if code.value not in self.orgs:
+            raise OrgCodeNotFoundError(f"No organization has the code {code.value!r}.")
+        return self.orgs[code.value]
+
+    async def list_batches(self, org: Org, token: AccessToken) -> list[Batch]:
+        self.calls["list_batches"] += 1
+        granted = self._granted(token)
+        return [b for key, b in self.batches.items() if b.org == org and key in granted]
+
+    async def list_files(self, batch: Batch, token: AccessToken) -> list[BatchFile]:
+        self.calls["list_files"] += 1
+        if _batch_key(batch) not in self._granted(token):
+            raise AuthenticationError("Your account cannot open this batch.")
+        return list(self.files[_batch_key(batch)])
+
+    def open_file(
+        self, file: BatchFile, *, start: int = 0
+    ) -> AbstractAsyncContextManager[FakeFileStream]:
+        return self._open(file, start)
+
+    @asynccontextmanager
+    async def _open(self, file: BatchFile, start: int) -> AsyncIterator[FakeFileStream]:
+        self.opens[file.id] += 1
+        if not file.downloadable:
+            raise NotDownloadableError(f"{file.name} is not downloadable.")
+        if file.id in self.fail_on_open:
+            raise self.fail_on_open[file.id]
+        data = self.content[file.id][start:]
+        self.open_now += 1
+        self.open_max = max(self.open_max, self.open_now)
+        try:
+            await asyncio.sleep(0)
+            yield FakeFileStream(
+                size=self.announced_size.get(file.id, len(self.content[file.id])),
+                data=data,
+                chunk_size=self.chunk_size,
+                fail_after=self.fail_after_bytes.get(file.id),
+                gateway=self,
+            )
+        finally:
+            self.open_now -= 1
+
+    async def close(self) -> None:
+        self.closed = True
+
+    def _granted(self, token: AccessToken) -> set[str]:
+        if token.principal not in self.grants:
+            raise AuthenticationError("Your ClassPlus token is not valid.")
+        return self.grants[token.principal]
+
+    @property
+    def total_opens(self) -> int:
+        return sum(self.opens.values())
+
+
+def _batch_key(batch: Batch) -> str:
+    return f"{batch.org.id}/{batch.key}"
+
+
+class InMemoryBlobStore:
+    """BlobStore in a dict; `name` lets it pose as "filesystem" or "gridfs"."""
+
+    def __init__(self, name: str = "filesystem") -> None:
+        self.name = name
+        self.blobs: dict[str, bytes] = {}
+
+    async def put(self, chunks: AsyncIterable[bytes]) -> StoredFile:
+        data = b"".join([chunk async for chunk in chunks])  # nothing is kept if this raises
+        digest = hashlib.sha256(data).hexdigest()
+        self.blobs.setdefault(digest, data)
+        return StoredFile(digest, len(data), f"{self.name}:{digest}")
+
+    async def read(self, sha256: str) -> AsyncIterator[bytes]:
+        data = self._get(sha256)
+        for start in range(0, len(data), 8):
+            yield data[start : start + 8]
+
+    async def stat(self, sha256: str) -> int | None:
+        data = self.blobs.get(sha256)
+        return None if data is None else len(data)
+
+    async def delete(self, sha256: str) -> None:
+        self.blobs.pop(sha256, None)
+
+    async def export(self, sha256: str, destination: Path) -> None:
+        data = self._get(sha256)
+        destination.parent.mkdir(parents=True, exist_ok=True)
+        destination.write_bytes(data)
+
+    async def digests(self) -> AsyncIterator[str]:
+        for digest in list(self.blobs):
+            yield digest
+
+    def _get(self, sha256: str) -> bytes:
+        if sha256 not in self.blobs:
+            raise StorageError(f"Stored file {sha256[:12]} is missing.")
+        return self.blobs[sha256]
+
+
+class InMemoryMetadataRepository:
+    """MetadataRepository in dicts; listing ages are measured with the injected clock."""
+
+    def __init__(self, clock: Callable[[], float] | None = None) -> None:
+        self.clock = clock or FakeClock()
+        self.file_records: dict[str, FileRecord] = {}
+        self.org_listings: dict[tuple[str, str], tuple[float, OrgListing]] = {}
+        self.batch_listings: dict[tuple[str, str], tuple[float, tuple[BatchFile, ...]]] = {}
+        self.syncs: list[SyncReport] = []
+        self.closed = False
+
+    async def get_records(self, keys: Sequence[str]) -> dict[str, FileRecord]:
+        return {k: self.file_records[k] for k in keys if k in self.file_records}
+
+    async def save_record(self, record: FileRecord) -> None:
+        self.file_records[record.key] = record
+
+    async def delete_record(self, key: str) -> None:
+        self.file_records.pop(key, None)
+
+    async def records(self) -> AsyncIterator[FileRecord]:
+        for record in list(self.file_records.values()):
+            yield record
+
+    async def load_org_listing(
+        self, principal: str, org_code: str, max_age_s: float
+    ) -> OrgListing | None:
+        entry = self.org_listings.get((principal, org_code))
+        return entry[1] if entry and self.clock() - entry[0] < max_age_s else None
+
+    async def save_org_listing(self, principal: str, listing: OrgListing) -> None:
+        self.org_listings[(principal, listing.org.code.value)] = (self.clock(), listing)
+
+    async def load_batch_files(
+        self, principal: str, batch: Batch, max_age_s: float
+    ) -> list[BatchFile] | None:
+        entry = self.batch_listings.get((principal, _batch_key(batch)))
+        return list(entry[1]) if entry and self.clock() - entry[0] < max_age_s else None
+
+    async def save_batch_files(
+        self, principal: str, batch: Batch, files: Sequence[BatchFile]
+    ) -> None:
+        self.batch_listings[(principal, _batch_key(batch))] = (self.clock(), tuple(files))
+
+    async def record_sync(self, report: SyncReport) -> None:
+        self.syncs.append(report)
+
+    async def close(self) -> None:
+        self.closed = True
+
+
+@dataclass
+class RecordingProgress:
+    """SyncProgress that keeps every event as a tuple: (event, file or batch id, details...)."""
+
+    events: list[tuple[object, ...]] = field(default_factory=list)
+
+    def batch_listed(self, batch: Batch, files: int) -> None:
+        self.events.append(("batch_listed", batch.id, files))
+
+    def sync_planned(self, org: Org, files: int, known_bytes: int) -> None:
+        self.events.append(("sync_planned", org.id, files, known_bytes))
+
+    def file_started(self, file: BatchFile, size: int | None) -> None:
+        self.events.append(("file_started", file.id, size))
+
+    def bytes_received(self, file: BatchFile, count: int) -> None:
+        self.events.append(("bytes_received", file.id, count))
+
+    def file_finished(self, file: BatchFile, outcome: FileOutcome, detail: str | None) -> None:
+        self.events.append(("file_finished", file.id, outcome, detail))
+
+    def of(self, event: str) -> list[tuple[object, ...]]:
+        return [e for e in self.events if e[0] == event]
+
+
+@dataclass
+class Services:
+    """The application wired over fakes, the way the container wires it over real adapters."""
+
+    gateway: FakeClassPlus
+    store: InMemoryBlobStore
+    blobs: TieredBlobStore
+    repository: InMemoryMetadataRepository
+    clock: FakeClock
+    listings: ListingService
+    fetcher: FileFetcher
+
+
+def build_services(
+    gateway: FakeClassPlus,
+    *,
+    tiers: Sequence[InMemoryBlobStore] | None = None,
+    memory: MemoryBlobCache | None = None,
+    ttl_s: float = 300.0,
+) -> Services:
+    """`tiers` fastest first (the last is the store of record); default: one "filesystem"."""
+    stores = list(tiers) if tiers else [InMemoryBlobStore("filesystem")]
+    clock = FakeClock()
+    repository = InMemoryMetadataRepository(clock)
+    blobs = TieredBlobStore(memory, stores)
+    return Services(
+        gateway=gateway,
+        store=stores[-1],
+        blobs=blobs,
+        repository=repository,
+        clock=clock,
+        listings=ListingService(gateway, repository, ttl_s, clock=clock),
+        fetcher=FileFetcher(gateway, blobs, repository),
+    )
