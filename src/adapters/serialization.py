@@ -243,6 +243,7 @@ def sync_report_to_dict(report: SyncReport) -> Document:
         ],
         "retries": report.retries,
         "resumed": report.resumed,
+        "excluded": report.excluded,
     }
 
 
@@ -261,4 +262,6 @@ def sync_report_from_dict(raw: object) -> SyncReport:
         failures=tuple(failures),
         retries=doc.whole("retries"),
         resumed=doc.whole("resumed"),
+        # Reports kept before --include exclusions were counted have no such field.
+        excluded=doc.whole("excluded") if doc.has("excluded") else 0,
     )

@@ -106,7 +106,15 @@ class TieredBlobStore:
             if await tier.stat(sha256) is not None:
                 await tier.export(sha256, destination)
                 return
-        raise StorageError(f"Stored file {sha256[:12]}… is missing from every store.")
+        cached = self.memory.get(sha256) if self.memory is not None else None
+        if self.memory is None or cached is None:
+            raise StorageError(f"Stored file {sha256[:12]}… is missing from every store.")
+        # Only memory still has it (the stored copy was removed): keep it again, then place it.
+        restored = await self.record.put(_single_chunk(cached))
+        if restored.sha256 != sha256:
+            self.memory.discard(sha256)
+            raise StorageError(f"Cached file {sha256[:12]}… no longer matches its hash.")
+        await self.record.export(sha256, destination)
 
     async def stat(self, sha256: str) -> int | None:
         for tier in self._tiers:
@@ -114,3 +122,7 @@ class TieredBlobStore:
             if size is not None:
                 return size
         return None
+
+
+async def _single_chunk(data: bytes) -> AsyncIterator[bytes]:
+    yield data

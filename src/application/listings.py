@@ -34,14 +34,15 @@ class _TtlMemo(Generic[_V]):
         entry = self._entries.get(key)
         if entry is None:
             return None
-        stored_at, value = entry
-        if self._clock() - stored_at >= self._ttl_s:
+        fetched_at, value = entry
+        if self._clock() - fetched_at >= self._ttl_s:
             del self._entries[key]
             return None
         self._entries.move_to_end(key)
         return value
 
     def put(self, key: tuple[str, str], value: _V) -> None:
+        """Keep a value fetched just now; it expires TTL later, however often it is read."""
         self._entries[key] = (self._clock(), value)
         self._entries.move_to_end(key)
         while len(self._entries) > self._max_entries:
@@ -69,12 +70,14 @@ class ListingService:
     ) -> OrgListing:
         key = (token.principal, code.value)
         if not force_refresh:
-            cached = self._orgs.get(key) or await self._repository.load_org_listing(
+            if (memo := self._orgs.get(key)) is not None:
+                return memo
+            # Not memoized: the repository knows when it was fetched and expires it itself.
+            stored = await self._repository.load_org_listing(
                 token.principal, code.value, self._ttl_s
             )
-            if cached is not None:
-                self._orgs.put(key, cached)
-                return cached
+            if stored is not None:
+                return stored
         org = await self._gateway.lookup_org(code)
         batches = await self._gateway.list_batches(org, token)
         listing = OrgListing(org=org, batches=tuple(batches), fetched_at=datetime.now(UTC))
@@ -87,15 +90,12 @@ class ListingService:
     ) -> tuple[BatchFile, ...]:
         key = (token.principal, f"{batch.org.id}/{batch.key}")
         if not force_refresh:
-            cached = self._files.get(key)
-            if cached is None:
-                loaded = await self._repository.load_batch_files(
-                    token.principal, batch, self._ttl_s
-                )
-                cached = tuple(loaded) if loaded is not None else None
-            if cached is not None:
-                self._files.put(key, cached)
-                return cached
+            if (memo := self._files.get(key)) is not None:
+                return memo
+            # Not memoized: the repository knows when it was fetched and expires it itself.
+            stored = await self._repository.load_batch_files(token.principal, batch, self._ttl_s)
+            if stored is not None:
+                return tuple(stored)
         files = tuple(await self._gateway.list_files(batch, token))
         await self._repository.save_batch_files(token.principal, batch, files)
         self._files.put(key, files)

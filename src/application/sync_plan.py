@@ -17,23 +17,34 @@ class PlannedFile:
     relative_path: PurePosixPath  # <org>/<batch>/<folders>/<name>
 
 
-def plan_files(
-    per_batch: Mapping[Batch, Sequence[BatchFile]], include: Sequence[str]
-) -> list[PlannedFile]:
+@dataclass(frozen=True, slots=True)
+class SyncPlan:
+    files: list[PlannedFile]
+    found: int
+    not_downloadable: int
+    excluded: int
+
+
+def plan_files(per_batch: Mapping[Batch, Sequence[BatchFile]], include: Sequence[str]) -> SyncPlan:
     """The downloadable files to sync, in listing order, filtered by --include globs.
 
     A glob matches the file name or its path inside the batch ('Notes/*.pdf'), case-insensitive.
+    Paths are planned from the whole batch, so a filtered sync names files as a full one does.
     """
     planned: list[PlannedFile] = []
+    found = not_downloadable = excluded = 0
     for files in per_batch.values():
         downloadable = [f for f in files if f.downloadable]
+        found += len(files)
+        not_downloadable += len(files) - len(downloadable)
         paths = plan_relative_paths(downloadable)
         for file in downloadable:
             path = paths[file.id]
             if include and not _included(file, path, include):
+                excluded += 1
                 continue
             planned.append(PlannedFile(file, path))
-    return planned
+    return SyncPlan(planned, found, not_downloadable, excluded)
 
 
 def _included(file: BatchFile, path: PurePosixPath, include: Sequence[str]) -> bool:
@@ -50,6 +61,7 @@ def _included(file: BatchFile, path: PurePosixPath, include: Sequence[str]) -> b
 class SyncTally:
     found: int
     not_downloadable: int = 0
+    excluded: int = 0
     downloaded: int = 0
     skipped: int = 0
     planned: int = 0
@@ -73,4 +85,5 @@ class SyncTally:
             duration_s=duration_s,
             failures=tuple(self.failures),
             resumed=self.resumed,
+            excluded=self.excluded,
         )

@@ -153,6 +153,7 @@ class SyncReport:
     failures: tuple[FileFailure, ...] = ()
     retries: int = 0
     resumed: int = 0
+    excluded: int = 0  # downloadable, but left out by --include
 
     @property
     def failed(self) -> int:

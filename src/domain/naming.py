@@ -10,7 +10,7 @@ from pathlib import PurePosixPath
 from domain.models import Batch, BatchFile, BatchSource
 
 MAX_NAME_BYTES = 255
-_FORBIDDEN = re.compile(r'[\x00-\x1f\x7f/\\:*?"<>|]')
+_FORBIDDEN = re.compile(r'[\x00-\x1f\x7f-\x9f/\\:*?"<>|\u202a-\u202e\u2066-\u2069]')
 _SPACES = re.compile(r"\s+")
 _RESERVED = {
     "con",
@@ -27,7 +27,8 @@ def sanitize_name(raw: str, fallback: str = "untitled") -> str:
     extension kept, never '.', '..' or empty."""
     text = unicodedata.normalize("NFC", raw)
     text = _FORBIDDEN.sub("_", text)
-    text = _SPACES.sub(" ", text).strip().strip(".").strip()
+    # Dots and spaces at the ends are dropped together, so no name can become '.' or '..'.
+    text = _SPACES.sub(" ", text).strip(" .")
     if not text:
         text = fallback
     stem, dot, ext = text.rpartition(".")
@@ -59,21 +60,45 @@ def plan_relative_paths(files: Iterable[BatchFile]) -> dict[int, PurePosixPath]:
     lowest id keeps the plain name, so the result is stable from one sync to the next.
     """
     by_folder: dict[tuple[str, ...], list[tuple[BatchFile, str]]] = {}
+    spelling: dict[tuple[str, ...], str] = {}  # case-folded folder prefix -> its first spelling
     for file in sorted(files, key=lambda f: f.id):
-        folders = tuple(sanitize_name(part, fallback="folder") for part in file.folder_path)
+        folders: tuple[str, ...] = ()
+        for part in file.folder_path:
+            name = sanitize_name(part, fallback="folder")
+            folders += (spelling.setdefault(_fold((*folders, name)), name),)
         by_folder.setdefault(folders, []).append((file, sanitize_name(file.name)))
     planned: dict[int, PurePosixPath] = {}
     for folders, entries in by_folder.items():
-        taken: set[str] = set()
-        for file, name in entries:
-            if name.casefold() in taken:
-                name = with_suffix_tag(name, str(file.id))
-            taken.add(name.casefold())
+        for file, name in zip((f for f, _ in entries), _distinct_names(entries), strict=True):
             batch = file.batch
             planned[file.id] = PurePosixPath(
                 sanitize_name(batch.org.code.value), batch_dir_name(batch), *folders, name
             )
     return planned
+
+
+def _distinct_names(entries: list[tuple[BatchFile, str]]) -> list[str]:
+    """First holder (lowest id) of each case-folded name keeps it; the others get their id as a
+    tag, and a counter too if even that is taken by another file's own name."""
+    holders: dict[str, int] = {}
+    for file, name in entries:
+        holders.setdefault(name.casefold(), file.id)
+    taken = set(holders)
+    names = []
+    for file, name in entries:
+        if holders[name.casefold()] != file.id:
+            candidate, attempt = with_suffix_tag(name, str(file.id)), 1
+            while candidate.casefold() in taken:
+                attempt += 1
+                candidate = with_suffix_tag(name, f"{file.id}-{attempt}")
+            name = candidate
+            taken.add(name.casefold())
+        names.append(name)
+    return names
+
+
+def _fold(parts: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(part.casefold() for part in parts)
 
 
 def _fit(stem: str, suffix: str) -> str:

@@ -8,12 +8,12 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from pathlib import Path
 
-from adapters.classplus.gateway import ClassPlusHttpGateway
-from adapters.sqlite.repository import SqliteMetadataRepository
 from dependency_injector import containers, providers
 
+from adapters.classplus.gateway import ClassPlusHttpGateway
 from adapters.classplus.settings import ClassPlusSettings
 from adapters.filesystem.blob_store import FilesystemBlobStore
+from adapters.sqlite.repository import SqliteMetadataRepository
 from application.blob_cache import MemoryBlobCache, TieredBlobStore
 from application.fetching import FileFetcher
 from application.listings import ListingService

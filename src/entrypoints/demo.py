@@ -31,6 +31,7 @@ def main() -> int:
                 str(ready_file),
             ],
             stdout=subprocess.DEVNULL,
+            stderr=(Path(scratch) / "simulator.log").open("wb"),
         )
         try:
             ready = _wait_ready(ready_file, simulator)

@@ -6,7 +6,7 @@ The seed called files "batches": `download_batch` and `get_batch_info` take a FI
 disk (`path`) and `file_data` carries bytes only for files up to INLINE_FILE_LIMIT_MB.
 
 For asyncio programs use the use cases directly: `async with entrypoints.bootstrap.running(
-settings) as container: await container.sync_org().execute(...)`.
+settings) as container: await app.sync_org.execute(...)`.
 """
 
 from __future__ import annotations
@@ -23,9 +23,8 @@ from domain.errors import CpbatchError
 from domain.identifiers import AccessToken
 from domain.sizes import format_bytes
 from entrypoints import presenters
-from entrypoints.bootstrap import running
+from entrypoints.bootstrap import App, running
 from entrypoints.config import MIB, Settings, load_settings
-from entrypoints.container import Container
 
 T = TypeVar("T")
 Envelope = dict[str, Any]
@@ -37,20 +36,18 @@ class BatchFileAPI:
         self._token = token or self._settings.classplus_token
         self._runner = asyncio.Runner()
         self._stack: AsyncExitStack | None = None
-        self._container: Container | None = None
+        self._app: App | None = None
 
     def get_batches_by_org_code(
         self, org_code: str, *, include_files: bool = True, force_refresh: bool = False
     ) -> Envelope:
-        async def work(container: Container, token: AccessToken) -> Envelope:
-            listing = await container.get_batches().execute(
-                token, org_code, force_refresh=force_refresh
-            )
+        async def work(app: App, token: AccessToken) -> Envelope:
+            listing = await app.get_batches.execute(token, org_code, force_refresh=force_refresh)
             batches = []
             for batch in listing.batches:
                 view = presenters.batch_view(batch)
                 if include_files:
-                    found = await container.get_batch_files().execute(
+                    found = await app.get_batch_files.execute(
                         token, listing.org.code, f"{batch.key}", force_refresh=force_refresh
                     )
                     view["files"] = [
@@ -75,8 +72,8 @@ class BatchFileAPI:
         output_dir: str | Path | None = None,
         batch_id: str | int | None = None,
     ) -> Envelope:
-        async def work(container: Container, token: AccessToken) -> Envelope:
-            use_case = container.download_batch()
+        async def work(app: App, token: AccessToken) -> Envelope:
+            use_case = app.download_batch
             result = await use_case.execute(
                 token,
                 org_code,
@@ -111,8 +108,8 @@ class BatchFileAPI:
         dry_run: bool = False,
         force: bool = False,
     ) -> Envelope:
-        async def work(container: Container, token: AccessToken) -> Envelope:
-            report = await container.sync_org().execute(
+        async def work(app: App, token: AccessToken) -> Envelope:
+            report = await app.sync_org.execute(
                 SyncRequest(
                     token=token,
                     org_code=org_code,
@@ -141,8 +138,8 @@ class BatchFileAPI:
     def get_batch_info(
         self, file_id: str | int, org_code: str, *, batch_id: str | int | None = None
     ) -> Envelope:
-        async def work(container: Container, token: AccessToken) -> Envelope:
-            info = await container.file_info().execute(token, org_code, file_id, batch=batch_id)
+        async def work(app: App, token: AccessToken) -> Envelope:
+            info = await app.file_info.execute(token, org_code, file_id, batch=batch_id)
             return _ok(f"Found {info.name}", **presenters.file_view(info))
 
         return self._call(work)
@@ -151,7 +148,7 @@ class BatchFileAPI:
         if self._stack is not None:
             self._runner.run(self._stack.aclose())
             self._stack = None
-            self._container = None
+            self._app = None
         self._runner.close()
 
     def __enter__(self) -> BatchFileAPI:
@@ -165,7 +162,7 @@ class BatchFileAPI:
     ) -> None:
         self.close()
 
-    def _call(self, work: Callable[[Container, AccessToken], Awaitable[Envelope]]) -> Envelope:
+    def _call(self, work: Callable[[App, AccessToken], Awaitable[Envelope]]) -> Envelope:
         try:
             token = AccessToken.parse(self._token)
             return self._runner.run(self._with_container(work, token))
@@ -177,12 +174,12 @@ class BatchFileAPI:
             }
 
     async def _with_container(
-        self, work: Callable[[Container, AccessToken], Awaitable[T]], token: AccessToken
+        self, work: Callable[[App, AccessToken], Awaitable[T]], token: AccessToken
     ) -> T:
-        if self._container is None:
+        if self._app is None:
             self._stack = AsyncExitStack()
-            self._container = await self._stack.enter_async_context(running(self._settings))
-        return await work(self._container, token)
+            self._app = await self._stack.enter_async_context(running(self._settings))
+        return await work(self._app, token)
 
 
 def _ok(message: str, **fields: Any) -> Envelope:

@@ -83,10 +83,10 @@ class FakeClassPlus:
         self.chunk_size = chunk_size
         self.yield_per_chunk = yield_per_chunk
         self.orgs: dict[str, Org] = {}
-        self.batches: dict[str, Batch] = {}  # by "<org id>/<batch key>"
-        self.files: dict[str, list[BatchFile]] = {}  # same keys
+        self.batches: list[Batch] = []
+        self.files: dict[int, BatchFile] = {}  # by id, in listing order
         self.content: dict[int, bytes] = {}
-        self.grants: dict[str, set[str]] = {}  # token principal -> batch keys it can open
+        self.grants: dict[str, set[Batch]] = {}  # token principal -> batches it can open
         self.fail_on_open: dict[int, BaseException] = {}
         self.fail_after_bytes: dict[int, tuple[int, BaseException]] = {}
         self.announced_size: dict[int, int | None] = {}
@@ -107,8 +107,7 @@ class FakeClassPlus:
         self, org: Org, batch_id: int, name: str = "", source: BatchSource = BatchSource.COURSE
     ) -> Batch:
         batch = Batch(batch_id, name or f"Batch {batch_id}", org, source)
-        self.batches[_batch_key(batch)] = batch
-        self.files[_batch_key(batch)] = []
+        self.batches.append(batch)
         return batch
 
     def add_file(
@@ -133,20 +132,18 @@ class FakeClassPlus:
             url=f"https://cdn.example.invalid/{file_id}" if kind.downloadable else None,
             size=len(data) if kind.downloadable else None,
         )
-        self.files[_batch_key(batch)].append(file)
+        self.files[file_id] = file
         self.content[file_id] = data
         return file
 
-    def change_file(self, file: BatchFile, content: bytes, version: str) -> BatchFile:
+    def change_file(self, file_id: int, content: bytes, version: str) -> BatchFile:
         """Upstream publishes a new version of the file under the same id."""
-        changed = replace(file, version=version, size=len(content))
-        listing = self.files[_batch_key(file.batch)]
-        listing[[f.id for f in listing].index(file.id)] = changed
-        self.content[file.id] = content
-        return changed
+        self.files[file_id] = replace(self.files[file_id], version=version, size=len(content))
+        self.content[file_id] = content
+        return self.files[file_id]
 
     def grant(self, token: AccessToken, *batches: Batch) -> None:
-        self.grants.setdefault(token.principal, set()).update(_batch_key(b) for b in batches)
+        self.grants.setdefault(token.principal, set()).update(batches)
 
     # -- the port -------------------------------------------------------------------------
     async def lookup_org(self, code: OrgCode) -> Org:
@@ -158,13 +155,13 @@ class FakeClassPlus:
     async def list_batches(self, org: Org, token: AccessToken) -> list[Batch]:
         self.calls["list_batches"] += 1
         granted = self._granted(token)
-        return [b for key, b in self.batches.items() if b.org == org and key in granted]
+        return [b for b in self.batches if b.org == org and b in granted]
 
     async def list_files(self, batch: Batch, token: AccessToken) -> list[BatchFile]:
         self.calls["list_files"] += 1
-        if _batch_key(batch) not in self._granted(token):
+        if batch not in self._granted(token):
             raise AuthenticationError("Your account cannot open this batch.")
-        return list(self.files[_batch_key(batch)])
+        return [f for f in self.files.values() if f.batch == batch]
 
     def open_file(
         self, file: BatchFile, *, start: int = 0
@@ -196,7 +193,7 @@ class FakeClassPlus:
     async def close(self) -> None:
         self.closed = True
 
-    def _granted(self, token: AccessToken) -> set[str]:
+    def _granted(self, token: AccessToken) -> set[Batch]:
         if token.principal not in self.grants:
             raise AuthenticationError("Your ClassPlus token is not valid.")
         return self.grants[token.principal]
@@ -204,10 +201,6 @@ class FakeClassPlus:
     @property
     def total_opens(self) -> int:
         return sum(self.opens.values())
-
-
-def _batch_key(batch: Batch) -> str:
-    return f"{batch.org.id}/{batch.key}"
 
 
 class InMemoryBlobStore:
@@ -257,7 +250,7 @@ class InMemoryMetadataRepository:
         self.clock = clock or FakeClock()
         self.file_records: dict[str, FileRecord] = {}
         self.org_listings: dict[tuple[str, str], tuple[float, OrgListing]] = {}
-        self.batch_listings: dict[tuple[str, str], tuple[float, tuple[BatchFile, ...]]] = {}
+        self.batch_listings: dict[tuple[str, int, str], tuple[float, tuple[BatchFile, ...]]] = {}
         self.syncs: list[SyncReport] = []
         self.closed = False
 
@@ -286,13 +279,13 @@ class InMemoryMetadataRepository:
     async def load_batch_files(
         self, principal: str, batch: Batch, max_age_s: float
     ) -> list[BatchFile] | None:
-        entry = self.batch_listings.get((principal, _batch_key(batch)))
+        entry = self.batch_listings.get((principal, batch.org.id, batch.key))
         return list(entry[1]) if entry and self.clock() - entry[0] < max_age_s else None
 
     async def save_batch_files(
         self, principal: str, batch: Batch, files: Sequence[BatchFile]
     ) -> None:
-        self.batch_listings[(principal, _batch_key(batch))] = (self.clock(), tuple(files))
+        self.batch_listings[(principal, batch.org.id, batch.key)] = (self.clock(), tuple(files))
 
     async def record_sync(self, report: SyncReport) -> None:
         self.syncs.append(report)
@@ -303,27 +296,32 @@ class InMemoryMetadataRepository:
 
 @dataclass
 class RecordingProgress:
-    """SyncProgress that keeps every event as a tuple: (event, file or batch id, details...)."""
+    """SyncProgress that keeps what it was told; `events` keeps (event, file id) in order."""
 
-    events: list[tuple[object, ...]] = field(default_factory=list)
+    events: list[tuple[str, int]] = field(default_factory=list)
+    listed: dict[int, int] = field(default_factory=dict)  # batch id -> items
+    planned: list[tuple[int, int]] = field(default_factory=list)  # (files, known bytes)
+    started: dict[int, int | None] = field(default_factory=dict)  # file id -> announced size
+    received: Counter[int] = field(default_factory=Counter)  # file id -> bytes
+    finished: dict[int, tuple[FileOutcome, str | None]] = field(default_factory=dict)
 
     def batch_listed(self, batch: Batch, files: int) -> None:
-        self.events.append(("batch_listed", batch.id, files))
+        self.listed[batch.id] = files
 
     def sync_planned(self, org: Org, files: int, known_bytes: int) -> None:
-        self.events.append(("sync_planned", org.id, files, known_bytes))
+        self.planned.append((files, known_bytes))
 
     def file_started(self, file: BatchFile, size: int | None) -> None:
-        self.events.append(("file_started", file.id, size))
+        self.events.append(("file_started", file.id))
+        self.started[file.id] = size
 
     def bytes_received(self, file: BatchFile, count: int) -> None:
-        self.events.append(("bytes_received", file.id, count))
+        self.events.append(("bytes_received", file.id))
+        self.received[file.id] += count
 
     def file_finished(self, file: BatchFile, outcome: FileOutcome, detail: str | None) -> None:
-        self.events.append(("file_finished", file.id, outcome, detail))
-
-    def of(self, event: str) -> list[tuple[object, ...]]:
-        return [e for e in self.events if e[0] == event]
+        self.events.append(("file_finished", file.id))
+        self.finished[file.id] = (outcome, detail)
 
 
 @dataclass

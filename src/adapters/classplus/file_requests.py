@@ -70,6 +70,10 @@ class FileRequester:
         except Exception as exc:
             if is_retryable(exc):
                 raise gave_up(f"file {self._file_id}", exc, attempts) from None
+            if isinstance(exc, aiohttp.ClientError | ValueError):  # e.g. InvalidURL
+                raise DownloadFailedError(
+                    f"cpbatch could not fetch file {self._file_id}: {type(exc).__name__}."
+                ) from None
             raise
         try:
             return self._accept(resp, offset, resuming=resuming)

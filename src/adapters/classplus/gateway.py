@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from contextlib import AbstractAsyncContextManager
 from types import TracebackType
+from typing import TYPE_CHECKING
 
 import structlog
 
@@ -16,6 +17,7 @@ from adapters.classplus.settings import ClassPlusSettings
 from adapters.classplus.stats import GatewayStats
 from adapters.classplus.tokens import check_token_for_org
 from adapters.classplus.walker import ContentWalker
+from application.ports.classplus import ClassPlusGateway
 from domain.errors import AuthenticationError
 from domain.identifiers import AccessToken, OrgCode
 from domain.models import Batch, BatchFile, Org
@@ -75,3 +77,9 @@ class ClassPlusHttpGateway:
 
     async def close(self) -> None:
         await self._api.close()
+
+
+if TYPE_CHECKING:  # mypy proves the class implements the port
+
+    def _implements_the_port(gateway: ClassPlusHttpGateway) -> ClassPlusGateway:
+        return gateway

@@ -25,6 +25,7 @@ from adapters.classplus.retry import (
 )
 from adapters.classplus.settings import ClassPlusSettings
 from adapters.classplus.stats import GatewayStats
+from domain.errors import DownloadFailedError
 from domain.identifiers import AccessToken
 
 MAX_API_BODY = 32 * 1024 * 1024
@@ -106,6 +107,10 @@ class ApiClient:
         except Exception as exc:
             if is_retryable(exc):
                 raise errors.after_retries(exc, attempts) from None
+            if isinstance(exc, aiohttp.ClientError | ValueError):  # e.g. InvalidURL
+                raise DownloadFailedError(
+                    f"cpbatch could not ask ClassPlus {path}: {type(exc).__name__}."
+                ) from None
             raise
         return data_of(status, raw, errors)
 

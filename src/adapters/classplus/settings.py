@@ -65,7 +65,13 @@ class ClassPlusSettings:
     user_agent: str = "Mozilla/5.0 (compatible; cpbatch/0.1)"
 
     def __post_init__(self) -> None:
-        if not self.base_url.startswith(("https://", "http://")):
+        scheme, _, rest = self.base_url.partition("://")
+        host = rest.split("/", 1)[0].rsplit("@", 1)[-1]
+        loopback = host.startswith(("127.", "localhost", "[::1]"))
+        # The token travels with every API call: plain http only to this machine, on request.
+        if scheme != "https" and not (
+            scheme == "http" and loopback and self.allow_insecure_loopback
+        ):
             raise ValidationError("The ClassPlus base URL must start with https://.")
         for f in fields(self):
             value = getattr(self, f.name)

@@ -64,9 +64,11 @@ class SyncOrg:
         listing = await self._listings.org_listing(request.token, code, force_refresh=True)
         batches = (selector.pick(listing.batches),) if selector else listing.batches
         per_batch = await self._list_all(request.token, batches, listener)
-        planned = plan_files(per_batch, request.include)
-        tally = SyncTally(found=sum(len(files) for files in per_batch.values()))
-        tally.not_downloadable = tally.found - len(planned)
+        plan = plan_files(per_batch, request.include)
+        planned = plan.files
+        tally = SyncTally(
+            found=plan.found, not_downloadable=plan.not_downloadable, excluded=plan.excluded
+        )
         listener.sync_planned(listing.org, len(planned), sum(p.file.size or 0 for p in planned))
         records = await self._repository.get_records([p.file.record_key for p in planned])
         queue = iter(planned)

@@ -12,18 +12,18 @@ from rich.console import Console
 from application.use_cases import SyncRequest
 from domain.identifiers import AccessToken
 from entrypoints import presenters
+from entrypoints.bootstrap import App
 from entrypoints.cli import render
 from entrypoints.cli.exit_codes import ExitCode
 from entrypoints.cli.progress import RichSyncProgress
 from entrypoints.config import Settings
-from entrypoints.container import Container
 
 
 class CommandContext:
-    def __init__(self, args: argparse.Namespace, settings: Settings, container: Container):
+    def __init__(self, args: argparse.Namespace, settings: Settings, app: App) -> None:
         self.args = args
         self.settings = settings
-        self.container = container
+        self.app = app
         self.out = Console(highlight=False)
         self.err = Console(stderr=True, highlight=False)
 
@@ -35,7 +35,7 @@ class CommandContext:
 
 
 async def org(ctx: CommandContext) -> ExitCode:
-    found = await ctx.container.lookup_org().execute(ctx.args.org_code)
+    found = await ctx.app.lookup_org.execute(ctx.args.org_code)
     if ctx.args.json:
         ctx.emit_json(presenters.org_view(found))
     else:
@@ -44,7 +44,7 @@ async def org(ctx: CommandContext) -> ExitCode:
 
 
 async def batches(ctx: CommandContext) -> ExitCode:
-    listing = await ctx.container.get_batches().execute(
+    listing = await ctx.app.get_batches.execute(
         ctx.token(), ctx.args.org_code, force_refresh=ctx.args.refresh
     )
     if ctx.args.json:
@@ -60,7 +60,7 @@ async def batches(ctx: CommandContext) -> ExitCode:
 
 
 async def files(ctx: CommandContext) -> ExitCode:
-    result = await ctx.container.get_batch_files().execute(
+    result = await ctx.app.get_batch_files.execute(
         ctx.token(), ctx.args.org_code, ctx.args.batch, force_refresh=ctx.args.refresh
     )
     if ctx.args.json:
@@ -77,7 +77,7 @@ async def files(ctx: CommandContext) -> ExitCode:
 
 
 async def download(ctx: CommandContext) -> ExitCode:
-    result = await ctx.container.download_batch().execute(
+    result = await ctx.app.download_batch.execute(
         ctx.token(),
         ctx.args.org_code,
         ctx.args.file_id,
@@ -110,7 +110,7 @@ async def sync(ctx: CommandContext) -> ExitCode:
         dry_run=ctx.args.dry_run,
         force=ctx.args.force,
     )
-    use_case = ctx.container.sync_org()
+    use_case = ctx.app.sync_org
     if ctx.args.json or not ctx.out.is_terminal:
         report = await use_case.execute(request)
     else:

@@ -47,8 +47,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 async def _run(args: argparse.Namespace, settings: Settings) -> ExitCode:
-    async with running(settings) as container:
-        return await COMMANDS[args.command](CommandContext(args, settings, container))
+    async with running(settings) as app:
+        return await COMMANDS[args.command](CommandContext(args, settings, app))
 
 
 if __name__ == "__main__":

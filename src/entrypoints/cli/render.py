@@ -83,7 +83,8 @@ def show_report(console: Console, report: SyncReport) -> None:
         str(report.found),
         str(report.downloaded) + (f" (+{report.planned} planned)" if report.planned else ""),
         str(report.skipped),
-        str(report.not_downloadable),
+        str(report.not_downloadable)
+        + (f" (+{report.excluded} excluded)" if report.excluded else ""),
         f"[red]{report.failed}[/red]" if report.failed else "0",
         format_bytes(report.bytes_downloaded),
         f"{report.duration_s:.2f} s",

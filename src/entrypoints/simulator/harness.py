@@ -14,7 +14,7 @@ from entrypoints.simulator.faults import FaultConfig, FaultInjector
 from entrypoints.simulator.manifest import ManifestEntry, build_manifest
 from entrypoints.simulator.state import SimulatorState
 from entrypoints.simulator.stats import SimulatorStats
-from entrypoints.simulator.world import Org, User, World
+from entrypoints.simulator.world import Document, Org, User, World
 
 SHUTDOWN_TIMEOUT_S = 1.0
 
@@ -71,14 +71,24 @@ class Simulator:
         """The OTP of the latest session generated for `mobile` (or e-mail), if any."""
         return self._state.otp.latest_otp(mobile)
 
-    def manifest(self, org_code: str | None = None) -> list[ManifestEntry]:
-        """Every file the org's first user may download. Hashes on the calling thread: prefer
-        `manifest_async` from async code when the world has big files."""
+    def manifest(
+        self, org_code: str | None = None, *, include_sha256: bool = True
+    ) -> list[ManifestEntry]:
+        """Every file the org's first user may download (all orgs when `org_code` is None).
+        Hashes on the calling thread (cached): prefer `manifest_async` for big worlds."""
         state = self._state
-        return build_manifest(state.world, state.content, state.base_url, org_code)
+        return build_manifest(
+            state.world, state.content, state.base_url, org_code, include_sha256=include_sha256
+        )
 
-    async def manifest_async(self, org_code: str | None = None) -> list[ManifestEntry]:
-        return await asyncio.to_thread(self.manifest, org_code)
+    async def manifest_async(
+        self, org_code: str | None = None, *, include_sha256: bool = True
+    ) -> list[ManifestEntry]:
+        return await asyncio.to_thread(self.manifest, org_code, include_sha256=include_sha256)
+
+    def content_sha256(self, file: Document) -> str:
+        """sha256 of a file's served bytes (streamed, cached)."""
+        return self._state.content.sha256(file)
 
     def file_bytes(self, org_code: str, file_id: int) -> bytes:
         """The exact bytes the CDN serves for a file (small files only)."""
@@ -90,6 +100,8 @@ class Simulator:
 
 
 def _base_url(host: str, port: int) -> str:
+    """The URL clients use; a wildcard bind is reached through loopback."""
+    host = {"0.0.0.0": "127.0.0.1", "::": "::1", "": "127.0.0.1"}.get(host, host)  # noqa: S104
     return f"http://[{host}]:{port}" if ":" in host else f"http://{host}:{port}"
 
 

@@ -40,8 +40,10 @@ def build_manifest(
     base_url: str,
     org_code: str | None = None,
     mobile: str | None = None,
+    include_sha256: bool = True,
 ) -> list[ManifestEntry]:
-    """Entries for each org (or just `org_code`), as seen by `mobile` or the org's first user."""
+    """Entries for each org (or just `org_code`), as seen by `mobile` or the org's first user.
+    Without `include_sha256` nothing is hashed (`sha256` is None): for huge generated worlds."""
     entries: list[ManifestEntry] = []
     for org in world.orgs:
         if org_code is not None and org.code != org_code.lower():
@@ -61,7 +63,7 @@ def build_manifest(
                         "folder_path": list(path),
                         "name": doc.name,
                         "size": doc.size,
-                        "sha256": content.sha256(doc),
+                        "sha256": content.sha256(doc) if include_sha256 else None,
                         "url": file_url(base_url, org.id, doc),
                         "format": doc.format,
                         "updated_at": doc.updated_at,

@@ -49,9 +49,7 @@ async def everything(
 
 
 def manifest_keys(sim: Simulator, org_code: str = "learnwell") -> set[tuple[str, int, int]]:
-    return {
-        (m["batch_source"], m["batch_id"], m["file_id"]) for m in sim.manifest(org_code)
-    }
+    return {(m["batch_source"], m["batch_id"], m["file_id"]) for m in sim.manifest(org_code)}
 
 
 def downloadable_keys(files: list[BatchFile]) -> set[tuple[str, int, int]]:

@@ -69,10 +69,10 @@ async def test_broken_bodies_are_resumed_with_range(sim, fault):
 
 
 async def test_a_stall_longer_than_the_read_timeout_is_resumed(sim):
-    async with ClassPlusHttpGateway(settings_for(sim, read_timeout_s=0.2, max_retries=5)) as gw:
+    async with ClassPlusHttpGateway(settings_for(sim, read_timeout_s=0.2, max_retries=10)) as gw:
         files, manifest = await listed(gw, sim)
         file = biggest(files, manifest, 1)[0]
-        sim.faults = FaultConfig(scope="files", rate_stall=1.0, stall_s=1.0, seed=2)
+        sim.faults = FaultConfig(scope="files", rate_stall=0.5, stall_s=1.0, seed=2)
         data, resumes = await fetch(gw, file)
     assert sha256(data) == manifest[file.id]["sha256"]
     assert resumes > 0
@@ -85,7 +85,8 @@ async def test_a_file_that_always_fails_gives_up_after_max_retries(sim):
         sim.faults = FaultConfig(fail_always_file_ids=frozenset({file.id}))
         with pytest.raises(DownloadFailedError, match=f"file {file.id} after 3 tries") as err:
             await fetch(gw, file)
-    assert "/production/" not in str(err.value) and "127.0.0.1" not in str(err.value)
+    assert "/production/" not in str(err.value)
+    assert "127.0.0.1" not in str(err.value)
     assert sim.stats.file_requests == 3
 
 
@@ -103,7 +104,8 @@ async def test_max_file_size_is_enforced_from_content_length(sim):
         with pytest.raises(ValidationError, match="larger than MAX_FILE_SIZE"):
             async with gw.open_file(file):
                 pytest.fail("must not open")
-    assert sim.stats.file_bytes_sent < manifest[file.id]["size"]
+        assert gw.stats.retries == 0
+        assert sim.stats.file_requests == 1
 
 
 @pytest.mark.parametrize(
@@ -122,9 +124,10 @@ async def test_urls_off_the_allowed_hosts_are_refused_before_connecting(gateway,
     assert sim.stats.file_requests == 0
 
 
-async def test_plain_http_needs_the_loopback_opt_in(sim):
-    async with ClassPlusHttpGateway(settings_for(sim, allow_insecure_loopback=False)) as gw:
-        files, _ = await listed(gw, sim)
+async def test_plain_http_needs_the_loopback_opt_in(gateway, sim):
+    files, _ = await listed(gateway, sim)
+    strict = settings_for("https://api.classplusapp.com", allow_insecure_loopback=False)
+    async with ClassPlusHttpGateway(strict) as gw:
         with pytest.raises(NotDownloadableError):
             await fetch(gw, files[0])
     assert sim.stats.file_requests == 0

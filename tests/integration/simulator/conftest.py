@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from typing import Any
 
 import aiohttp
@@ -14,12 +14,14 @@ from entrypoints.simulator import Simulator, run_simulator
 class Api:
     """Calls the simulator like a client would, returning (HTTP status, JSON body)."""
 
-    def __init__(self, session: aiohttp.ClientSession, sim: Simulator) -> None:
+    def __init__(
+        self, session: aiohttp.ClientSession, sim: Simulator, org_code: str = "learnwell"
+    ) -> None:
         self.session = session
         self.sim = sim
-        self.token: str | None = sim.token_for("learnwell")
+        self.token: str | None = sim.token_for(org_code)
 
-    def _headers(self, token: str | None) -> dict[str, str]:
+    def headers(self, token: str | None) -> dict[str, str]:
         chosen = self.token if token is None else token
         return {"x-access-token": chosen} if chosen else {}
 
@@ -28,7 +30,7 @@ class Api:
     ) -> tuple[int, dict[str, Any]]:
         query = {key: str(value) for key, value in params.items()}
         async with self.session.get(
-            self.sim.base_url + path, params=query, headers=self._headers(token)
+            self.sim.base_url + path, params=query, headers=self.headers(token)
         ) as response:
             return response.status, await response.json(content_type=None)
 
@@ -36,7 +38,7 @@ class Api:
         self, path: str, body: dict[str, Any], token: str | None = None
     ) -> tuple[int, dict[str, Any]]:
         async with self.session.post(
-            self.sim.base_url + path, json=body, headers=self._headers(token)
+            self.sim.base_url + path, json=body, headers=self.headers(token)
         ) as response:
             return response.status, await response.json(content_type=None)
 
@@ -64,3 +66,9 @@ async def http() -> AsyncIterator[aiohttp.ClientSession]:
 @pytest.fixture
 def api(http: aiohttp.ClientSession, sim: Simulator) -> Api:
     return Api(http, sim)
+
+
+@pytest.fixture
+def api_for(http: aiohttp.ClientSession) -> Callable[[Simulator, str], Api]:
+    """An `Api` for another simulator, logged in as the first user of `org_code`."""
+    return lambda sim, org_code: Api(http, sim, org_code)

@@ -24,9 +24,16 @@ def claims_of(token: str) -> tuple[dict[str, Any], dict[str, Any]]:
 
 def otp_body(mobile: str, **extra: Any) -> dict[str, Any]:
     return {
-        "countryExt": "91", "mobile": mobile, "orgId": ORG_ID, "orgCode": "learnwell",
-        "viaSms": "1", "viaEmail": "0", "otpCount": 0, "retry": 0, **extra,
-    }  # fmt: skip
+        "countryExt": "91",
+        "mobile": mobile,
+        "orgId": ORG_ID,
+        "orgCode": "learnwell",
+        "viaSms": "1",
+        "viaEmail": "0",
+        "otpCount": 0,
+        "retry": 0,
+        **extra,
+    }
 
 
 async def test_tokens_are_jwt_shaped_with_upstream_claims(sim: Simulator) -> None:
@@ -35,7 +42,8 @@ async def test_tokens_are_jwt_shaped_with_upstream_claims(sim: Simulator) -> Non
     assert token.startswith("eyJ")
     assert header == {"alg": "HS384", "typ": "JWT"}
     assert len(token.split(".")[2]) == 64
-    assert claims["orgId"] == ORG_ID and claims["type"] == 1
+    assert claims["orgId"] == ORG_ID
+    assert claims["type"] == 1
     assert claims["mobile"] == "919000000001"
     assert claims["exp"] - claims["iat"] == 7 * 24 * 3600
 
@@ -64,13 +72,22 @@ async def test_token_of_one_org_does_not_open_another_orgs_course(api: Api, sim:
 async def test_otp_login_gives_a_working_token(api: Api, sim: Simulator) -> None:
     assert sim.otp_for("9000000001") is None
     status, generated = await api.post("/v2/otp/generate", otp_body("9000000001"), token="")
-    assert status == 200 and generated["status"] == "success"
+    assert status == 200
+    assert generated["status"] == "success"
     otp = sim.otp_for("9000000001")
-    assert otp is not None and len(otp) == 6
-    verify = {"otp": otp, "sessionId": generated["data"]["sessionId"], "orgId": ORG_ID,
-              "countryExt": "91", "mobile": "9000000001", "fingerprintId": "ab" * 16}  # fmt: skip
+    assert otp is not None
+    assert len(otp) == 6
+    verify = {
+        "otp": otp,
+        "sessionId": generated["data"]["sessionId"],
+        "orgId": ORG_ID,
+        "countryExt": "91",
+        "mobile": "9000000001",
+        "fingerprintId": "ab" * 16,
+    }
     status, verified = await api.post("/v2/users/verify", verify, token="")
-    assert status == 200 and verified["status"] == "success"
+    assert status == 200
+    assert verified["status"] == "success"
     assert verified["data"]["user"]["name"] == "Asha Verma"
     status, _ = await api.get("/v2/courses", token=verified["data"]["token"], tabCategoryId=1)
     assert status == 200
@@ -79,28 +96,43 @@ async def test_otp_login_gives_a_working_token(api: Api, sim: Simulator) -> None
 async def test_wrong_otp_is_400_failure(api: Api, sim: Simulator) -> None:
     _, generated = await api.post("/v2/otp/generate", otp_body("9000000001"), token="")
     wrong = "000000" if sim.otp_for("9000000001") != "000000" else "111111"
-    verify = {"otp": wrong, "sessionId": generated["data"]["sessionId"], "orgId": ORG_ID,
-              "mobile": "9000000001"}  # fmt: skip
+    verify = {
+        "otp": wrong,
+        "sessionId": generated["data"]["sessionId"],
+        "orgId": ORG_ID,
+        "mobile": "9000000001",
+    }
     status, body = await api.post("/v2/users/verify", verify, token="")
-    assert status == 400 and body["status"] == "failure"
+    assert status == 400
+    assert body["status"] == "failure"
 
 
 async def test_unregistered_number_gets_409(api: Api, sim: Simulator) -> None:
     _, generated = await api.post("/v2/otp/generate", otp_body("9876500000"), token="")
-    verify = {"otp": sim.otp_for("9876500000"), "sessionId": generated["data"]["sessionId"],
-              "orgId": ORG_ID, "mobile": "9876500000"}  # fmt: skip
+    verify = {
+        "otp": sim.otp_for("9876500000"),
+        "sessionId": generated["data"]["sessionId"],
+        "orgId": ORG_ID,
+        "mobile": "9876500000",
+    }
     status, body = await api.post("/v2/users/verify", verify, token="")
-    assert status == 409 and body["status"] == "failure"
+    assert status == 409
+    assert body["status"] == "failure"
 
 
 async def test_email_login_works_too(api: Api, sim: Simulator) -> None:
     body = {**otp_body(""), "email": "asha.verma@example.com", "viaEmail": "1", "viaSms": "0"}
     del body["mobile"]
     _, generated = await api.post("/v2/otp/generate", body, token="")
-    verify = {"otp": sim.otp_for("asha.verma@example.com"), "orgId": ORG_ID,
-              "sessionId": generated["data"]["sessionId"], "email": "asha.verma@example.com"}  # fmt: skip
+    verify = {
+        "otp": sim.otp_for("asha.verma@example.com"),
+        "orgId": ORG_ID,
+        "sessionId": generated["data"]["sessionId"],
+        "email": "asha.verma@example.com",
+    }
     status, verified = await api.post("/v2/users/verify", verify, token="")
-    assert status == 200 and verified["data"]["token"]
+    assert status == 200
+    assert verified["data"]["token"]
 
 
 async def test_otp_generation_is_throttled(api: Api) -> None:
@@ -108,13 +140,15 @@ async def test_otp_generation_is_throttled(api: Api) -> None:
         status, _ = await api.post("/v2/otp/generate", otp_body("9000000002"), token="")
         assert status == 200
     status, body = await api.post("/v2/otp/generate", otp_body("9000000002"), token="")
-    assert status == 403 and body["status"] == "failure"
+    assert status == 403
+    assert body["status"] == "failure"
     assert "limit exceeded" in body["message"]
 
 
 async def test_otp_for_unknown_org_fails(api: Api) -> None:
     status, body = await api.post("/v2/otp/generate", otp_body("9000000001", orgId=1), token="")
-    assert status == 400 and body["status"] == "failure"
+    assert status == 400
+    assert body["status"] == "failure"
 
 
 async def test_otps_differ_per_mobile(api: Api, sim: Simulator) -> None:

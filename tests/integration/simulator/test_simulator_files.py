@@ -32,6 +32,7 @@ async def test_whole_file_has_headers_and_manifest_digest(
     assert int(headers["Content-Length"]) == pdf["size"] == len(body)
     assert body.startswith(b"%PDF-1.4\n")
     assert hashlib.sha256(body).hexdigest() == pdf["sha256"]
+    assert sim.file_bytes("learnwell", pdf["file_id"]) == body
 
 
 async def test_every_manifest_file_matches_its_digest(
@@ -132,7 +133,8 @@ async def test_multi_gigabyte_file_tail_is_served_without_memory_blowup(
             items = (await response.json())["data"]["courseContent"]
         url = next(item["url"] for item in items if item["name"] == "Large file 1.zip")
         status, headers, body = await fetch(http, url, Range=f"bytes={big - 64}-")
-        assert status == 206 and len(body) == 64
+        assert status == 206
+        assert len(body) == 64
         assert headers["Content-Range"] == f"bytes {big - 64}-{big - 1}/{big}"
         async with http.head(url) as response:
             assert int(response.headers["Content-Length"]) == big

@@ -33,12 +33,15 @@ async def test_unknown_org_is_404_failure(api: Api) -> None:
 
 async def test_courses_list_purchased_free_and_store_only_courses(api: Api) -> None:
     status, body = await api.get("/v2/courses", tabCategoryId=1)
-    assert status == 200 and body["status"] == "success"
+    assert status == 200
+    assert body["status"] == "success"
     courses = {course["id"]: course for course in body["data"]["courses"]}
     assert LIBRARY not in courses  # hidden content library
     assert courses[PHYSICS]["isPurchased"] is True
-    assert courses[FREE_DEMO]["totalAmount"] == 0 and courses[FREE_DEMO]["isPurchased"] is False
-    assert courses[NEET]["price"] > 0 and courses[NEET]["isPurchased"] is False
+    assert courses[FREE_DEMO]["totalAmount"] == 0
+    assert courses[FREE_DEMO]["isPurchased"] is False
+    assert courses[NEET]["price"] > 0
+    assert courses[NEET]["isPurchased"] is False
     expected = {"id", "name", "price", "finalPrice", "totalAmount", "isPurchased", "resources"}
     expected |= {"orgId", "shareableLink", "expiresAt", "createdAt"}
     assert expected <= set(courses[PHYSICS])
@@ -72,16 +75,19 @@ async def test_content_items_carry_their_kind_specific_fields(api: Api, sim: Sim
     assert intro["contentHashId"].startswith("U2FsdGVkX1")
     assert "/media-cdn/" in intro["thumbnailUrl"]
     syllabus = by_name(root, "Course syllabus.pdf")
-    assert syllabus["contentType"] == 3 and syllabus["format"] == "pdf"
+    assert syllabus["contentType"] == 3
+    assert syllabus["format"] == "pdf"
     assert syllabus["url"].startswith(f"{sim.base_url}/production/361842/")
     assert syllabus["isContentLocked"] == 0
     chapter_2 = by_name(root, "Chapter 2: Laws of Motion")
-    assert chapter_2["contentType"] == 1 and chapter_2["contentCourseId"] == PHYSICS
+    assert chapter_2["contentType"] == 1
+    assert chapter_2["contentCourseId"] == PHYSICS
     items = await api.content(PHYSICS, chapter_2["id"])
     kinds = {item["contentType"] for item in items}
     assert {2, 3, 4, 7} <= kinds
     test = next(item for item in items if item["contentType"] == 4)
-    assert test["testId"] and test["maxMarks"] == 120
+    assert test["testId"]
+    assert test["maxMarks"] == 120
     locked = by_name(items, "Premium answer key.pdf")
     assert locked["isContentLocked"] == 1
     assert [i["name"] for i in items].count("Notes.pdf") == 2
@@ -94,7 +100,9 @@ async def test_content_pagination_defaults_to_20_and_caps_at_100(api: Api) -> No
     assert len(await api.content(PHYSICS, sheets["id"], limit=500, offset=0)) == 100
     names: list[str] = []
     for offset in range(0, 200, 50):
-        names += [i["name"] for i in await api.content(PHYSICS, sheets["id"], limit=50, offset=offset)]
+        names += [
+            i["name"] for i in await api.content(PHYSICS, sheets["id"], limit=50, offset=offset)
+        ]
     assert len(names) == len(set(names)) == 120
 
 
@@ -107,14 +115,16 @@ async def test_shared_folder_opens_only_through_the_owning_course(api: Api) -> N
     shared = by_name(await api.content(PHYSICS), "Maths toolkit")
     assert shared["contentCourseId"] == LIBRARY
     status, body = await api.get("/v2/course/content/get", courseId=LIBRARY, folderId=shared["id"])
-    assert status == 403 and body["status"] == "failure"
+    assert status == 403
+    assert body["status"] == "failure"
     items = await api.content(LIBRARY, shared["id"], originalCourseId=PHYSICS)
     assert "Trigonometry identities.pdf" in {item["name"] for item in items}
 
 
 async def test_unpurchased_course_content_is_forbidden(api: Api) -> None:
     status, body = await api.get("/v2/course/content/get", courseId=NEET, folderId=0)
-    assert status == 403 and body["status"] == "failure"
+    assert status == 403
+    assert body["status"] == "failure"
     assert await api.content(FREE_DEMO)  # free courses open without purchase
 
 
@@ -137,7 +147,8 @@ async def test_empty_org_user_has_nothing(api: Api, sim: Simulator) -> None:
 async def test_batch_folders_list_folders_then_attachments(api: Api, sim: Simulator) -> None:
     body = {"batchFreeResource": 1, "batchId": "73001", "limit": 30, "offset": 0}
     status, root = await api.post("/v2/folder", body)
-    assert status == 200 and root["status"] == "success"
+    assert status == 200
+    assert root["status"] == "success"
     assert [f["name"] for f in root["data"]["folders"]] == ["Week 1", "Week 2"]
     attachment = root["data"]["attachments"][0]
     assert {"id", "url", "fileName", "updatedAt", "format"} <= set(attachment)
@@ -149,12 +160,14 @@ async def test_batch_folders_list_folders_then_attachments(api: Api, sim: Simula
         "Class photo board.jpg",
     }
     _, page = await api.post("/v2/folder", {**body, "limit": 2, "offset": 1})
-    assert len(page["data"]["folders"]) == 1 and len(page["data"]["attachments"]) == 1
+    assert len(page["data"]["folders"]) == 1
+    assert len(page["data"]["attachments"]) == 1
 
 
 async def test_batch_the_user_is_not_in_is_forbidden(api: Api) -> None:
     status, body = await api.post("/v2/folder", {"batchFreeResource": 1, "batchId": 73003})
-    assert status == 403 and body["status"] == "failure"
+    assert status == 403
+    assert body["status"] == "failure"
 
 
 async def test_odd_names_survive_the_wire(api: Api) -> None:

@@ -4,12 +4,17 @@ cache tier that holds it, else from upstream."""
 from pathlib import Path
 
 import pytest
+from fakes import FakeClassPlus, InMemoryBlobStore, Services, build_services, make_token
 
 from application.blob_cache import MemoryBlobCache
 from application.use_cases import DownloadBatch
-from domain.errors import BatchFileNotFoundError, NotDownloadableError, ValidationError
+from domain.errors import (
+    BatchFileNotFoundError,
+    NotDownloadableError,
+    StorageError,
+    ValidationError,
+)
 from domain.models import FileKind
-from fakes import FakeClassPlus, InMemoryBlobStore, Services, build_services, make_token
 
 ALICE = make_token("a")
 BOB = make_token("b")
@@ -136,7 +141,7 @@ async def test_videos_and_tests_are_not_downloadable(app: Services, file_id: int
 async def test_a_new_upstream_version_is_downloaded_again(app: Services) -> None:
     download = download_batch(app)
     await download.execute(ALICE, "demo", 101)
-    app.gateway.change_file(app.gateway.files["7/course:12"][0], b"revised notes", "v2")
+    app.gateway.change_file(101, b"revised notes", "v2")
     app.clock.advance(3600)  # the cached listing, which still shows v1, expires
 
     result = await download.execute(ALICE, "demo", 101)
@@ -182,11 +187,6 @@ async def test_a_cached_file_is_exported_too(app: Services, tmp_path: Path) -> N
     assert result.path.read_bytes() == NOTES
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: download_batch.py:65/73 - locate() answers 'memory' for a blob gone from "
-    "every persistent tier, then export() raises StorageError instead of re-downloading",
-)
 async def test_a_file_left_only_in_memory_still_reaches_the_destination(
     app: Services, tmp_path: Path
 ) -> None:

@@ -3,11 +3,11 @@
 from pathlib import PurePosixPath
 
 import pytest
+from fakes import FakeClassPlus, Services, build_services, make_token
 
 from application.use_cases import GetBatchFiles
 from domain.errors import BatchFileNotFoundError, ValidationError
 from domain.models import BatchSource, FileKind
-from fakes import FakeClassPlus, Services, build_services, make_token
 
 ALICE = make_token("a")
 BOB = make_token("b")
@@ -47,9 +47,7 @@ async def test_lists_every_item_and_plans_paths_for_the_downloadable_ones(
     assert result.batch.name == "Maths course"
     assert [f.id for f in result.files] == [101, 102]
     assert [f.id for f in result.downloadable] == [101]
-    assert result.paths == {
-        101: PurePosixPath("demo", "Maths course (5)", "Unit 1", "algebra.pdf")
-    }
+    assert result.paths == {101: PurePosixPath("demo", "Maths course (5)", "Unit 1", "algebra.pdf")}
 
 
 async def test_a_bare_id_picks_the_batch_with_that_id(get_files: GetBatchFiles) -> None:
@@ -103,7 +101,7 @@ async def test_file_listings_are_cached_per_user_until_refreshed(
     assert gateway.calls["list_files"] == 1
 
     await get_files.execute(BOB, "demo", "course:5")
-    gateway.add_file(gateway.batches["7/course:9"], 302, "new.pdf")
+    gateway.add_file(gateway.files[301].batch, 302, "new.pdf")
     refreshed = await get_files.execute(ALICE, "demo", 9, force_refresh=True)
 
     assert gateway.calls["list_files"] == 3

@@ -1,11 +1,14 @@
 """GetBatches: the batches the caller's own account can open, cached per user with a TTL."""
 
+from dataclasses import replace
+from datetime import timedelta
+
 import pytest
+from fakes import FakeClassPlus, Services, build_services, make_token
 
 from application.listings import ListingService
 from application.use_cases import GetBatches, LookupOrg
 from domain.errors import AuthenticationError, OrgCodeNotFoundError, ValidationError
-from fakes import FakeClassPlus, Services, build_services, make_token
 
 TTL = 300.0
 ALICE = make_token("a")
@@ -69,8 +72,7 @@ async def test_force_refresh_asks_upstream_again(
     get_batches: GetBatches, gateway: FakeClassPlus
 ) -> None:
     await get_batches.execute(ALICE, "demo")
-    gateway.add_batch(gateway.orgs["demo"], 3, "Chemistry")
-    gateway.grant(ALICE, gateway.batches["7/course:3"])
+    gateway.grant(ALICE, gateway.add_batch(gateway.orgs["demo"], 3, "Chemistry"))
 
     refreshed = await get_batches.execute(ALICE, "demo", force_refresh=True)
 
@@ -100,11 +102,6 @@ async def test_the_listing_is_still_cached_just_before_the_ttl_ends(
     assert gateway.calls["list_batches"] == 1
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: listings.py:74 (and :95 for files) re-puts a memo hit with a fresh timestamp, "
-    "so a listing read more often than its TTL is never refetched (revoked access persists)",
-)
 async def test_a_listing_read_often_still_expires_ttl_after_it_was_fetched(
     get_batches: GetBatches, gateway: FakeClassPlus, app: Services
 ) -> None:
@@ -130,18 +127,15 @@ async def test_a_fresh_listing_survives_a_restart_through_the_repository(
     assert gateway.calls["list_batches"] == 1
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: listings.py:74 memoizes a listing loaded from the repository with the load "
-    "time, not its fetch time, so it can be served for up to twice the TTL",
-)
 async def test_a_listing_loaded_after_a_restart_still_expires_ttl_after_it_was_fetched(
     get_batches: GetBatches, gateway: FakeClassPlus, app: Services
 ) -> None:
-    await get_batches.execute(ALICE, "demo")
-    app.clock.advance(TTL - 1)
+    fresh = await get_batches.execute(ALICE, "demo")
+    # The repository holds it as fetched TTL - 1 seconds ago, on both of the service's clocks.
+    aged = replace(fresh, fetched_at=fresh.fetched_at - timedelta(seconds=TTL - 1))
+    app.repository.org_listings[(ALICE.principal, "demo")] = (app.clock() - (TTL - 1), aged)
     restarted = GetBatches(ListingService(gateway, app.repository, TTL, clock=app.clock))
-    await restarted.execute(ALICE, "demo")  # loaded from the repository, 1 s before expiry
+    await restarted.execute(ALICE, "demo")  # served from the repository
 
     app.clock.advance(2)
     await restarted.execute(ALICE, "demo")

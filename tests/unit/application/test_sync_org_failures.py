@@ -1,11 +1,11 @@
 """SyncOrg when files fail: each failure stays with its own file, with a reason, unrecorded."""
 
 import pytest
+from fakes import FakeClassPlus, Services, build_services, make_token
 
 from application.use_cases import SyncOrg, SyncRequest
 from domain.errors import DownloadFailedError, NotDownloadableError
 from domain.models import FileFailure, FileKind, SyncReport
-from fakes import FakeClassPlus, Services, build_services, make_token
 
 ALICE = make_token("a")
 CONTENT = {1: b"first file", 2: b"second file", 3: b"third file"}
@@ -37,7 +37,9 @@ async def test_a_failing_download_fails_alone_with_its_reason(app: Services) -> 
     report = await sync(app)
 
     assert report.failures == (
-        FileFailure(2, "file-2.pdf", "Physics", "file-2.pdf: ClassPlus answered 503.", "download_failed"),
+        FileFailure(
+            2, "file-2.pdf", "Physics", "file-2.pdf: ClassPlus answered 503.", "download_failed"
+        ),
     )
     assert (report.downloaded, report.ok) == (2, False)
     assert recorded_ids(app) == {1, 3}
@@ -104,11 +106,20 @@ async def test_every_file_found_is_accounted_for_exactly_once(app: Services) -> 
 
     report = await sync(app)
 
-    assert (report.downloaded, report.skipped, report.failed, report.not_downloadable) == (1, 1, 1, 1)
-    assert report.found == 4 == (
-        report.downloaded
-        + report.skipped
-        + report.failed
-        + report.not_downloadable
-        + report.planned
+    assert (report.downloaded, report.skipped, report.failed, report.not_downloadable) == (
+        1,
+        1,
+        1,
+        1,
+    )
+    assert (
+        report.found
+        == 4
+        == (
+            report.downloaded
+            + report.skipped
+            + report.failed
+            + report.not_downloadable
+            + report.planned
+        )
     )

@@ -1,10 +1,10 @@
 """SyncOrg's progress events and its bound on simultaneous downloads."""
 
 import pytest
+from fakes import FakeClassPlus, RecordingProgress, Services, build_services, make_token
 
 from application.use_cases import SyncOrg, SyncRequest
 from domain.models import FileKind, FileOutcome, SyncReport
-from fakes import FakeClassPlus, RecordingProgress, Services, build_services, make_token
 
 ALICE = make_token("a")
 
@@ -52,14 +52,14 @@ async def test_progress_tells_the_plan_once_then_each_file_from_start_to_finish(
 
     report = await sync(app, progress)
 
-    assert sorted(progress.of("batch_listed")) == [("batch_listed", 12, 2), ("batch_listed", 20, 3)]
-    assert progress.of("sync_planned") == [("sync_planned", 7, 4, 5 + 10 + 15 + 20)]
-    assert sorted(e[1] for e in progress.of("file_started")) == [1, 2, 3, 4]
-    assert sorted(e[1:] for e in progress.of("file_finished")) == [
-        (i, FileOutcome.DOWNLOADED, None) for i in (1, 2, 3, 4)
-    ]
-    received = sum(e[2] for e in progress.of("bytes_received"))  # type: ignore[misc]
-    assert received == report.bytes_downloaded == sum(len(b) for b in app.store.blobs.values())
+    assert progress.listed == {12: 2, 20: 3}
+    assert progress.planned == [(4, 5 + 10 + 15 + 20)]
+    assert progress.started == {1: 5, 2: 10, 3: 15, 4: 20}
+    assert progress.finished == {i: (FileOutcome.DOWNLOADED, None) for i in (1, 2, 3, 4)}
+    for once in ("file_started", "file_finished"):
+        assert sorted(about for event, about in progress.events if event == once) == [1, 2, 3, 4]
+    assert progress.received == {1: 5, 2: 10, 3: 15, 4: 20}
+    assert sum(progress.received.values()) == report.bytes_downloaded
 
 
 async def test_each_file_starts_before_its_bytes_and_finishes_after_them() -> None:
@@ -68,25 +68,26 @@ async def test_each_file_starts_before_its_bytes_and_finishes_after_them() -> No
     await sync(app, progress, concurrency=3)
 
     for file_id in (1, 2, 3):
-        mine = [e[0] for e in progress.events if e[1] == file_id and e[0] != "batch_listed"]
+        mine = [event for event, about in progress.events if about == file_id]
         assert mine[0] == "file_started"
         assert mine[-1] == "file_finished"
         assert set(mine[1:-1]) == {"bytes_received"}
+    assert len(progress.events) == 3 + 3 + (2 + 4 + 5)  # chunks of 3 bytes: 5, 10, 15 bytes
 
 
 async def test_skipped_and_planned_files_are_finished_with_their_outcome() -> None:
     app = world(files=2)
     await sync(app)
-    app.gateway.change_file(app.gateway.files["7/course:12"][0], b"changed", "v2")
+    app.gateway.change_file(1, b"changed", "v2")
     progress = RecordingProgress()
 
     await sync(app, progress, dry_run=True)
 
-    assert sorted(e[1:3] for e in progress.of("file_finished")) == [
-        (1, FileOutcome.PLANNED),
-        (2, FileOutcome.SKIPPED),
-    ]
-    assert not progress.of("bytes_received")
+    assert progress.finished == {
+        1: (FileOutcome.PLANNED, None),
+        2: (FileOutcome.SKIPPED, None),
+    }
+    assert not progress.received
 
 
 async def test_a_failed_file_finishes_with_its_reason() -> None:
@@ -95,6 +96,7 @@ async def test_a_failed_file_finishes_with_its_reason() -> None:
 
     await sync(app, progress)
 
-    finished = {e[1]: e[2:] for e in progress.of("file_finished")}
-    assert finished[1] == (FileOutcome.DOWNLOADED, None)
-    assert finished[2] == (FileOutcome.FAILED, "unexpected error (RuntimeError)")
+    assert progress.finished == {
+        1: (FileOutcome.DOWNLOADED, None),
+        2: (FileOutcome.FAILED, "unexpected error (RuntimeError)"),
+    }

@@ -67,8 +67,12 @@ def test_org_code_parse_rejects_non_text_with_validation_error(raw: object) -> N
 # -- parse_id ------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("raw", "expected"), [(1, 1), ("42", 42), (" 0042 ", 42), (2**63 - 1, 2**63 - 1)])
-def test_parse_id_accepts_positive_whole_numbers_as_int_or_digits(raw: object, expected: int) -> None:
+@pytest.mark.parametrize(
+    ("raw", "expected"), [(1, 1), ("42", 42), (" 0042 ", 42), (2**63 - 1, 2**63 - 1)]
+)
+def test_parse_id_accepts_positive_whole_numbers_as_int_or_digits(
+    raw: object, expected: int
+) -> None:
     assert parse_id(raw) == expected
 
 
@@ -148,10 +152,9 @@ def test_token_secret_does_not_leak_through_a_containing_dataclass() -> None:
     assert "zzzz" not in repr(Request(token))
 
 
-@given(st.text(alphabet=string.digits + "._-", min_size=8))
+@given(st.text(alphabet=string.digits + "._-", min_size=8).filter(lambda b: b.count(".") != 2))
 def test_rejected_token_text_is_never_echoed_in_the_error(body: str) -> None:
-    raw = "eyJ" + body
-    try:
-        AccessToken.parse(raw)
-    except ValidationError as error:
-        assert body not in str(error)
+    with pytest.raises(ValidationError) as caught:
+        AccessToken.parse("eyJ" + body)
+
+    assert body not in str(caught.value)

@@ -56,7 +56,9 @@ def test_a_file_address_is_never_shown_in_repr() -> None:
 
 
 def test_record_key_tells_apart_a_course_and_a_batch_sharing_an_id() -> None:
-    in_batch = BatchFile(42, Batch(12, "Physics", ORG, BatchSource.BATCH), (), "n", FileKind.IMAGE, "v")
+    in_batch = BatchFile(
+        42, Batch(12, "Physics", ORG, BatchSource.BATCH), (), "n", FileKind.IMAGE, "v"
+    )
 
     assert item().record_key == "7/course:12/42"
     assert in_batch.record_key == "7/batch:12/42"

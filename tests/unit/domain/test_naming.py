@@ -1,9 +1,7 @@
 """Where files land: safe single path components and stable, collision-free relative paths."""
 
-import random
 import string
 import unicodedata
-from pathlib import PurePosixPath
 
 import pytest
 from hypothesis import example, given
@@ -14,7 +12,6 @@ from domain.models import Batch, BatchFile, BatchSource, FileKind, Org
 from domain.naming import (
     MAX_NAME_BYTES,
     batch_dir_name,
-    plan_relative_paths,
     sanitize_name,
     with_suffix_tag,
 )
@@ -67,11 +64,6 @@ def test_sanitize_name_does_not_treat_a_long_or_spaced_tail_as_an_extension() ->
     assert sanitize_name("Dr. Who and friends") == "Dr. Who and friends"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: naming.py:30 strips dots before spaces, so '. .. .' becomes '.' and "
-    "'. ... .' becomes '..' (a parent reference)",
-)
 @pytest.mark.parametrize("raw", [". .. .", ". ... ."])
 def test_sanitize_name_never_returns_a_dot_reference(raw: str) -> None:
     assert sanitize_name(raw) not in {".", ".."}
@@ -95,18 +87,12 @@ def test_sanitized_name_fits_255_utf8_bytes_and_is_never_empty(raw: str) -> None
     assert 0 < len(name.encode()) <= MAX_NAME_BYTES
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: naming.py:13 _FORBIDDEN only covers C0 controls and DEL; C1 controls "
-    "(U+0080-U+009F, e.g. U+009B CSI) pass through",
-)
 @given(st.text())
 @example("bad\x9bname.pdf")
 def test_sanitized_name_has_no_control_characters(raw: str) -> None:
     assert not [ch for ch in sanitize_name(raw) if unicodedata.category(ch) == "Cc"]
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: same as test_sanitize_name_never_returns_a_dot_reference")
 @given(st.text())
 @example(". ... .")
 def test_sanitized_name_is_never_a_dot_reference(raw: str) -> None:

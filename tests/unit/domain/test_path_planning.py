@@ -54,11 +54,6 @@ def test_the_same_name_in_different_folders_does_not_clash() -> None:
     assert paths[1].name == paths[2].name == "notes.pdf"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: naming.py:70 adds the id tag without checking the tagged name is free, "
-    "so id 42's 'notes (42).pdf' lands on the path of id 5 'notes (42).pdf'",
-)
 def test_a_tagged_name_never_takes_the_path_of_another_file() -> None:
     files = [doc(1, "notes.pdf"), doc(5, "notes (42).pdf"), doc(42, "notes.pdf")]
 
@@ -67,22 +62,12 @@ def test_a_tagged_name_never_takes_the_path_of_another_file() -> None:
     assert len(set(paths.values())) == 3
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: naming.py:64 groups by folder tuple case-sensitively, so 'Notes/a.pdf' and "
-    "'notes/a.pdf' are the same file on case-insensitive filesystems (macOS, Windows)",
-)
 def test_folders_differing_only_in_case_do_not_put_two_files_on_one_path() -> None:
     paths = plan_relative_paths([doc(1, "a.pdf", "Notes"), doc(2, "a.pdf", "notes")])
 
     assert str(paths[1]).casefold() != str(paths[2]).casefold()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: folder and file names of dots and spaces ('. ... .') sanitize to '..' "
-    "(naming.py:30), so a path can climb out of the destination",
-)
 def test_a_folder_named_with_dots_and_spaces_cannot_climb_out_of_the_destination() -> None:
     path = plan_relative_paths([doc(1, "x.pdf", ". ... .", ". ... .", ". ... .")])[1]
 
@@ -126,7 +111,6 @@ def test_a_new_file_with_a_higher_id_never_renames_existing_ones(
     assert {i: after[i] for i in before} == before
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: see test_a_folder_named_with_dots_and_spaces_...")
 @given(st.lists(st.tuples(st.text(), st.lists(st.text(), max_size=3)), min_size=1, max_size=6))
 @example([("x.pdf", [". ... .", ". ... ."])])
 def test_paths_are_relative_and_stay_inside_the_destination(

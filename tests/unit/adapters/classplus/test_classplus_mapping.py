@@ -72,7 +72,8 @@ def test_course_becomes_a_course_batch_with_file_count_and_date():
     assert (batch.id, batch.name, batch.source, batch.file_count) == (
         7, "Physics", BatchSource.COURSE, 12,
     )  # fmt: skip
-    assert batch.created is not None and batch.created.year == 2024
+    assert batch.created is not None
+    assert batch.created.year == 2024
 
 
 def test_courses_without_a_list_is_an_upstream_error():
@@ -142,8 +143,10 @@ def test_non_documents_keep_their_kind_and_never_carry_a_url(content_type, kind)
 def test_locked_items_are_not_downloadable():
     doc = item(id=5, contentType=3, url=CDN + "a.pdf", isContentLocked=1)
     video = item(id=6, contentType=2, isLocked=True)
-    assert isinstance(doc, BatchFile) and isinstance(video, BatchFile)
-    assert doc.locked and not doc.downloadable
+    assert isinstance(doc, BatchFile)
+    assert isinstance(video, BatchFile)
+    assert doc.locked
+    assert not doc.downloadable
     assert doc.why_not_downloadable == "this item is locked for your account"
     assert video.locked
 
@@ -151,15 +154,18 @@ def test_locked_items_are_not_downloadable():
 def test_version_is_the_date_else_a_hash_of_the_url_never_the_url():
     dated = item(id=5, contentType=3, url=CDN + "a.pdf", updatedAt="2024-01-01")
     undated = item(id=5, contentType=3, url=CDN + "a.pdf")
-    assert isinstance(dated, BatchFile) and isinstance(undated, BatchFile)
+    assert isinstance(dated, BatchFile)
+    assert isinstance(undated, BatchFile)
     assert dated.version == "2024-01-01"
-    assert undated.version.startswith("url-sha256:") and "cdn" not in undated.version
+    assert undated.version.startswith("url-sha256:")
+    assert "cdn" not in undated.version
 
 
 def test_blank_name_falls_back_and_odd_names_are_kept_verbatim():
     blank = item(id=5, contentType=3, url=CDN + "a.pdf", name="  ")
     odd = item(id=6, contentType=3, url=CDN + "a.pdf", name="a/b:c?  😀")
-    assert isinstance(blank, BatchFile) and isinstance(odd, BatchFile)
+    assert isinstance(blank, BatchFile)
+    assert isinstance(odd, BatchFile)
     assert blank.name == "document 5"
     assert odd.name == "a/b:c?  😀"
 

@@ -96,7 +96,8 @@ def test_envelope_success_and_failures():
 
 def test_giving_up_says_what_failed_without_a_url():
     limited = gave_up("/v2/courses", RetryableStatus(429, 2.5), 4)
-    assert isinstance(limited, RateLimitExceededError) and limited.retry_after == 2.5
+    assert isinstance(limited, RateLimitExceededError)
+    assert limited.retry_after == 2.5
     down = gave_up("/v2/courses", RetryableStatus(502), 4)
     assert isinstance(down, DownloadFailedError)
     assert str(down) == "ClassPlus did not answer /v2/courses after 4 tries: HTTP 502."
