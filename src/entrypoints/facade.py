@@ -83,9 +83,8 @@ class BatchFileAPI:
             )
             inline = result.stored.size <= self._settings.inline_file_limit_mb * MIB
             data = await use_case.read_bytes(result) if inline else None
-            return _ok(
-                f"Downloaded {result.file.name}",
-                **presenters.file_view(result.file),
+            view = presenters.file_view(result.file)
+            view.update(
                 filename=result.file.name,
                 path=str(result.path),
                 file_data=data,
@@ -94,6 +93,7 @@ class BatchFileAPI:
                 sha256=result.stored.sha256,
                 source=result.source,
             )
+            return _ok(f"Downloaded {result.file.name}", **view)
 
         return self._call(work)
 

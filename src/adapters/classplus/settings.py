@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, fields
+from urllib.parse import urlsplit
 
+from adapters.classplus.hosts import is_loopback_host
 from domain.errors import ValidationError
 
 KIB = 1024
@@ -65,9 +67,12 @@ class ClassPlusSettings:
     user_agent: str = "Mozilla/5.0 (compatible; cpbatch/0.1)"
 
     def __post_init__(self) -> None:
-        scheme, _, rest = self.base_url.partition("://")
-        host = rest.split("/", 1)[0].rsplit("@", 1)[-1]
-        loopback = host.startswith(("127.", "localhost", "[::1]"))
+        url = urlsplit(self.base_url)
+        try:
+            scheme, host = url.scheme, url.hostname or ""
+        except ValueError:
+            scheme, host = "", ""
+        loopback = is_loopback_host(host)
         # The token travels with every API call: plain http only to this machine, on request.
         if scheme != "https" and not (
             scheme == "http" and loopback and self.allow_insecure_loopback

@@ -8,14 +8,12 @@ check runs before every connection, redirects included. Messages name the host, 
 
 from __future__ import annotations
 
-import ipaddress
-
 from yarl import URL
 
+from adapters.classplus.hosts import ip_of, is_loopback_host, is_special_ip
 from adapters.classplus.settings import ClassPlusSettings
 from domain.errors import NotDownloadableError
 
-_LOOPBACK_NAMES = frozenset({"localhost", "localhost.localdomain"})
 _DEFAULT_PORTS = {"https": 443, "http": 80}
 
 
@@ -36,16 +34,16 @@ def check_file_url(raw: str | URL, settings: ClassPlusSettings, file_id: int) ->
         raise _refused(file_id, "an address without a host")
     if url.raw_user is not None or url.raw_password is not None:
         raise _refused(file_id, f"an address with a user name on {host}")
-    loopback = _is_loopback(host)
+    loopback = is_loopback_host(host)
     if loopback and not settings.allow_insecure_loopback:
         raise _refused(file_id, f"{host}")
-    if not loopback and _is_special_ip(host):
+    if not loopback and is_special_ip(host):
         raise _refused(file_id, f"{host}")
     if url.scheme != "https" and not (url.scheme == "http" and loopback):
         raise _refused(file_id, f"a plain {url.scheme or 'unknown'}:// address on {host}")
     if not loopback and port != _DEFAULT_PORTS.get(url.scheme):
         raise _refused(file_id, f"{host} on a non-standard port")
-    if not _host_allowed(host, settings.file_hosts, exact_only=_is_ip(host)):
+    if not _host_allowed(host, settings.file_hosts, exact_only=ip_of(host) is not None):
         raise _refused(file_id, f"{host}")
     return url
 
@@ -63,30 +61,3 @@ def _host_allowed(host: str, allowed: tuple[str, ...], *, exact_only: bool) -> b
         if host == entry or (not exact_only and host.endswith("." + entry)):
             return True
     return False
-
-
-def _ip(host: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
-    try:
-        return ipaddress.ip_address(host.strip("[]"))
-    except ValueError:
-        return None
-
-
-def _is_ip(host: str) -> bool:
-    return _ip(host) is not None
-
-
-def _is_loopback(host: str) -> bool:
-    if host in _LOOPBACK_NAMES:
-        return True
-    ip = _ip(host)
-    return ip is not None and ip.is_loopback
-
-
-def _is_special_ip(host: str) -> bool:
-    ip = _ip(host)
-    if ip is None:
-        return False
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
-        ip = ip.ipv4_mapped
-    return not ip.is_global or ip.is_multicast

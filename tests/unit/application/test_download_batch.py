@@ -11,7 +11,6 @@ from application.use_cases import DownloadBatch
 from domain.errors import (
     BatchFileNotFoundError,
     NotDownloadableError,
-    StorageError,
     ValidationError,
 )
 from domain.models import FileKind
@@ -199,6 +198,8 @@ async def test_a_file_left_only_in_memory_still_reaches_the_destination(
 
     assert result.path is not None
     assert result.path.read_bytes() == NOTES
+    assert app.store.blobs == {cached.stored.sha256: NOTES}  # kept again from memory
+    assert app.gateway.total_opens == 1
 
 
 @pytest.mark.parametrize("file_id", ["abc", 0, "-1"])

@@ -170,12 +170,32 @@ async def test_include_globs_choose_which_files_are_synced(
 
     assert {r.file_id for r in app.repository.file_records.values()} == expected
     assert report.downloaded == len(expected)
+    assert report.excluded == len(CONTENT) - len(expected)
 
 
-async def test_files_left_out_by_include_are_not_called_not_downloadable(app: Services) -> None:
+async def test_files_left_out_by_include_are_excluded_not_undownloadable(app: Services) -> None:
     report = await sync(app, include=["*.png"])
 
-    assert report.not_downloadable == 2  # the video and the quiz, not the three PDFs
+    assert (report.found, report.downloaded, report.excluded, report.not_downloadable) == (
+        6,
+        1,
+        3,
+        2,  # the video and the quiz
+    )
+
+
+async def test_a_filtered_sync_places_a_file_where_a_full_sync_would(
+    app: Services, tmp_path: Path
+) -> None:
+    # Two files end up as "Unit_1/notes.pdf"; the lower id keeps the name even when filtered out.
+    physics = app.gateway.files[101].batch
+    app.gateway.add_file(physics, 90, "notes.pdf", b"older notes", folders=("Unit:1",))
+    app.gateway.add_file(physics, 95, "notes.pdf", b"newer notes", folders=("Unit_1",))
+
+    await sync(app, include=["Unit_1/*"], destination=tmp_path)
+
+    unit = tmp_path / "demo" / "Physics (12)" / "Unit_1"
+    assert [p.name for p in unit.iterdir()] == ["notes (95).pdf"]
 
 
 async def test_a_batch_selector_syncs_only_that_batch(app: Services) -> None:

@@ -126,3 +126,30 @@ async def test_a_blob_missing_everywhere_cannot_be_read_or_exported(
     with pytest.raises(StorageError):
         await blobs.export(SHA, tmp_path / "x.pdf")
     assert not (tmp_path / "x.pdf").exists()
+
+
+async def test_a_blob_left_only_in_memory_is_kept_again_when_exported(
+    fast: InMemoryBlobStore, slow: InMemoryBlobStore, tmp_path: Path
+) -> None:
+    memory = MemoryBlobCache(1_000, 1_000)
+    blobs = TieredBlobStore(memory, [fast, slow])
+    memory.put(SHA, DATA)
+
+    await blobs.export(SHA, tmp_path / "b.pdf")
+
+    assert (tmp_path / "b.pdf").read_bytes() == DATA
+    assert slow.blobs == {SHA: DATA}
+
+
+async def test_a_memory_copy_that_no_longer_matches_its_hash_is_dropped_not_exported(
+    fast: InMemoryBlobStore, tmp_path: Path
+) -> None:
+    memory = MemoryBlobCache(1_000, 1_000)
+    blobs = TieredBlobStore(memory, [fast])
+    memory.put(SHA, b"tampered")
+
+    with pytest.raises(StorageError):
+        await blobs.export(SHA, tmp_path / "b.pdf")
+
+    assert memory.get(SHA) is None
+    assert not (tmp_path / "b.pdf").exists()

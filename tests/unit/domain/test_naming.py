@@ -37,6 +37,7 @@ def doc(file_id: int, name: str, *folders: str, batch: Batch = PHYSICS) -> Batch
         ("...hidden.", "hidden"),
         ("tab\there\nnow", "tab_here_now"),
         ("e\u0301te\u0301.pdf", "été.pdf"),  # decomposed accents become composed (NFC)
+        ("invoice\u202efdp.exe", "invoice_fdp.exe"),  # bidi override cannot fake an extension
         ("CON.pdf", "_CON.pdf"),
         ("lpt1", "_lpt1"),
     ],

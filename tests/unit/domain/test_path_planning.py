@@ -3,7 +3,6 @@
 import random
 from pathlib import PurePosixPath
 
-import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 
@@ -60,12 +59,14 @@ def test_a_tagged_name_never_takes_the_path_of_another_file() -> None:
     paths = plan_relative_paths(files)
 
     assert len(set(paths.values())) == 3
+    assert paths[5].name == "notes (42).pdf"  # a file's own name wins over another's tag
 
 
-def test_folders_differing_only_in_case_do_not_put_two_files_on_one_path() -> None:
-    paths = plan_relative_paths([doc(1, "a.pdf", "Notes"), doc(2, "a.pdf", "notes")])
+def test_folders_differing_only_in_case_merge_under_the_lowest_ids_spelling() -> None:
+    paths = plan_relative_paths([doc(2, "a.pdf", "notes"), doc(1, "a.pdf", "Notes")])
 
-    assert str(paths[1]).casefold() != str(paths[2]).casefold()
+    assert paths[1].parts[2:] == ("Notes", "a.pdf")
+    assert paths[2].parts[2:] == ("Notes", "a (2).pdf")  # case-insensitive filesystems agree
 
 
 def test_a_folder_named_with_dots_and_spaces_cannot_climb_out_of_the_destination() -> None:

@@ -24,6 +24,12 @@ def test_the_token_never_travels_over_plain_http_without_the_loopback_opt_in(bas
         ClassPlusSettings(base_url=base_url)
 
 
+@pytest.mark.parametrize("base_url", ["http://localhost.evil.example", "http://10.0.0.1"])
+def test_the_loopback_opt_in_covers_only_this_machine(base_url):
+    with pytest.raises(ValidationError):
+        ClassPlusSettings(base_url=base_url, allow_insecure_loopback=True)
+
+
 def test_plain_http_to_loopback_with_the_opt_in_is_allowed():
     settings = ClassPlusSettings(base_url="http://127.0.0.1:8080/", allow_insecure_loopback=True)
     assert settings.api_root == "http://127.0.0.1:8080"

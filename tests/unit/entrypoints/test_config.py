@@ -1,0 +1,82 @@
+"""Settings: defaults that work, every bad value refused with the variable's name, secrets never
+echoed back."""
+
+from pathlib import Path
+
+import pytest
+
+from entrypoints.config import DEFAULT_BASE_URL, ConfigError, load_settings
+
+
+def test_defaults_point_at_the_real_host_with_upstream_friendly_limits() -> None:
+    settings = load_settings({}, env_file=None)
+
+    assert settings.classplus_base_url == DEFAULT_BASE_URL
+    assert settings.rate_limit_requests == 5
+    assert settings.classplus_allow_loopback is False
+    assert settings.database_name == "classplus_extractor"
+    assert settings.metadata_path.name == "metadata.sqlite3"
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("API_TIMEOUT", "soon"),
+        ("MAX_RETRIES", "-1"),
+        ("MAX_RETRIES", "2.5"),
+        ("RATE_LIMIT_REQUESTS", "0"),
+        ("MAX_FILE_SIZE", "big"),
+        ("CACHE_ENABLED", "maybe"),
+        ("LOG_FORMAT", "xml"),
+        ("CLASSPLUS_BASE_URL", "ftp://example.org"),
+        ("CLASSPLUS_FILE_HOSTS", "a.example/path"),
+        ("SYNC_CONCURRENCY", "1000"),
+    ],
+)
+def test_a_bad_value_is_refused_naming_the_variable(name: str, value: str) -> None:
+    with pytest.raises(ConfigError) as raised:
+        load_settings({name: value}, env_file=None)
+
+    assert name in str(raised.value)
+
+
+def test_sizes_take_units_and_flags_take_words() -> None:
+    settings = load_settings(
+        {"MAX_FILE_SIZE": "2G", "CACHE_ENABLED": "off", "LOG_LEVEL": "debug"}, env_file=None
+    )
+
+    assert settings.max_file_size == 2 * 1024**3
+    assert settings.cache_enabled is False
+    assert settings.log_level == "DEBUG"
+
+
+def test_env_file_fills_what_the_environment_leaves_unset(tmp_path: Path) -> None:
+    env_file = tmp_path / ".env"
+    env_file.write_text("# comment\nexport MAX_RETRIES=7\nDATA_DIR='/srv/cpbatch'\nAPI_TIMEOUT=5\n")
+
+    settings = load_settings({"API_TIMEOUT": "9"}, env_file=env_file)
+
+    assert settings.max_retries == 7
+    assert settings.data_dir == Path("/srv/cpbatch")
+    assert settings.api_timeout == 9
+
+
+def test_a_malformed_env_file_line_is_reported_with_its_number(tmp_path: Path) -> None:
+    env_file = tmp_path / ".env"
+    env_file.write_text("GOOD=1\nthis is not a setting\n")
+
+    with pytest.raises(ConfigError, match="line 2"):
+        load_settings({}, env_file=env_file)
+
+
+def test_secrets_are_kept_out_of_repr_and_errors() -> None:
+    secret = "eyJhbGciOi" + "x" * 30 + ".payload.signature"
+    settings = load_settings(
+        {"CLASSPLUS_TOKEN": secret, "MONGODB_URI": "mongodb://u:hunter2@db/x"}, env_file=None
+    )
+    assert secret not in repr(settings)
+    assert "hunter2" not in repr(settings)
+
+    with pytest.raises(ConfigError) as raised:
+        load_settings({"MAX_FILE_SIZE": secret}, env_file=None)
+    assert secret not in str(raised.value)

@@ -1,0 +1,55 @@
+"""Every log line passes the redactor: tokens, passwords and file URLs never reach a log."""
+
+import json
+import logging
+from collections.abc import Iterator
+
+import pytest
+import structlog
+
+from entrypoints.logging_setup import REDACTED, configure_logging, redact_text
+
+JWT = "eyJhbGciOiJIUzM4NCJ9" + ".eyJpZCI6MTIzNDU2Nzg5MH0" + ".c2lnbmF0dXJlLXBhcnQ"
+BOT_TOKEN = "1234567890:" + "AA" + "b" * 33
+
+
+@pytest.fixture(autouse=True)
+def restore_logging() -> Iterator[None]:
+    root = logging.getLogger()
+    handlers, level = root.handlers[:], root.level
+    yield
+    root.handlers[:] = handlers
+    root.setLevel(level)
+    structlog.reset_defaults()
+
+
+def test_known_secret_shapes_are_redacted_inside_free_text() -> None:
+    text = f"calling with {JWT} and bot {BOT_TOKEN} on mongodb+srv://me:pa55word@cluster0/x"
+
+    cleaned = redact_text(text)
+
+    assert JWT not in cleaned
+    assert BOT_TOKEN not in cleaned
+    assert "pa55word" not in cleaned
+    assert "mongodb+srv://me:[redacted]@cluster0/x" in cleaned
+
+
+@pytest.mark.parametrize("fmt", ["json", "console"])
+def test_structlog_and_stdlib_lines_are_redacted(
+    fmt: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    configure_logging("DEBUG", fmt)
+    structlog.get_logger("test").info("login", token=JWT, note=f"header was {JWT}")
+    logging.getLogger("application.test").warning("plain stdlib line carrying %s", JWT)
+    try:
+        raise RuntimeError(f"upstream said {JWT}")
+    except RuntimeError:
+        structlog.get_logger("test").exception("failed", url="https://cdn.example/secret.pdf")
+
+    err = capsys.readouterr().err
+    assert JWT not in err
+    assert "secret.pdf" not in err
+    assert REDACTED in err
+    if fmt == "json":
+        lines = [json.loads(line) for line in err.splitlines() if line.startswith("{")]
+        assert {line["event"] for line in lines} >= {"login", "failed"}
