@@ -15,6 +15,7 @@ from domain.errors import StorageError, ValidationError
 from domain.identifiers import OrgCode
 from domain.models import (
     Batch,
+    BatchFailure,
     BatchFile,
     BatchSource,
     FileFailure,
@@ -227,23 +228,36 @@ def file_record_from_dict(raw: object) -> FileRecord:
     )
 
 
-_REPORT_COUNTS = ("batches", "found", "downloaded", "skipped", "not_downloadable", "planned")
 _FAILURE_TEXT = ("name", "batch_name", "reason", "error_kind")
 
 
 def sync_report_to_dict(report: SyncReport) -> Document:
     return {
         "org": org_to_dict(report.org),
-        **{name: getattr(report, name) for name in _REPORT_COUNTS},
+        "batches": report.batches,
+        "found": report.found,
+        "downloaded": report.downloaded,
+        "skipped": report.skipped,
+        "not_downloadable": report.not_downloadable,
+        "planned": report.planned,
+        "excluded": report.excluded,
         "bytes_downloaded": report.bytes_downloaded,
         "duration_s": report.duration_s,
         "failures": [
             {"file_id": f.file_id, **{name: getattr(f, name) for name in _FAILURE_TEXT}}
             for f in report.failures
         ],
+        "batch_failures": [
+            {
+                "batch_id": f.batch_id,
+                "batch_name": f.batch_name,
+                "reason": f.reason,
+                "error_kind": f.error_kind,
+            }
+            for f in report.batch_failures
+        ],
         "retries": report.retries,
         "resumed": report.resumed,
-        "excluded": report.excluded,
     }
 
 
@@ -254,14 +268,31 @@ def sync_report_from_dict(raw: object) -> SyncReport:
         failure = _Reader(item, "sync failure")
         texts = {name: failure.text(name) for name in _FAILURE_TEXT}
         failures.append(FileFailure(file_id=failure.whole("file_id"), **texts))
+    batch_failures = []
+    # Reports kept before batch failures and --include exclusions were recorded lack them.
+    for item in doc.items("batch_failures") if doc.has("batch_failures") else ():
+        failure = _Reader(item, "batch failure")
+        batch_failures.append(
+            BatchFailure(
+                batch_id=failure.whole("batch_id"),
+                batch_name=failure.text("batch_name"),
+                reason=failure.text("reason"),
+                error_kind=failure.text("error_kind"),
+            )
+        )
     return SyncReport(
         org=org_from_dict(doc.raw("org")),
-        **{name: doc.whole(name) for name in _REPORT_COUNTS},
+        batches=doc.whole("batches"),
+        found=doc.whole("found"),
+        downloaded=doc.whole("downloaded"),
+        skipped=doc.whole("skipped"),
+        not_downloadable=doc.whole("not_downloadable"),
+        planned=doc.whole("planned"),
         bytes_downloaded=doc.whole("bytes_downloaded"),
         duration_s=doc.number("duration_s"),
         failures=tuple(failures),
         retries=doc.whole("retries"),
         resumed=doc.whole("resumed"),
-        # Reports kept before --include exclusions were counted have no such field.
         excluded=doc.whole("excluded") if doc.has("excluded") else 0,
+        batch_failures=tuple(batch_failures),
     )

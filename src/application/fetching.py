@@ -36,17 +36,21 @@ class FileFetcher:
             progress.file_started(file, stream.size)
 
             async def counted() -> AsyncIterator[bytes]:
+                received = 0
                 async for chunk in stream.chunks():
+                    received += len(chunk)
                     progress.bytes_received(file, len(chunk))
                     yield chunk
+                # Raised inside the stream, so the store discards the bytes instead of keeping
+                # a blob no record points to.
+                if stream.size is not None and received != stream.size:
+                    raise DownloadFailedError(
+                        f"{file.name}: received {received} bytes but ClassPlus announced "
+                        f"{stream.size}."
+                    )
 
             stored = await self._blobs.put(counted())
             resumes = stream.resumes
-            expected = stream.size
-        if expected is not None and stored.size != expected:
-            raise DownloadFailedError(
-                f"{file.name}: received {stored.size} bytes but ClassPlus announced {expected}."
-            )
         record = FileRecord(
             key=file.record_key,
             file_id=file.id,

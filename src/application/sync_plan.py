@@ -7,7 +7,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 
-from domain.models import Batch, BatchFile, FileFailure, Org, SyncReport
+from domain.models import Batch, BatchFailure, BatchFile, FileFailure, Org, SyncReport
 from domain.naming import plan_relative_paths
 
 
@@ -68,6 +68,7 @@ class SyncTally:
     bytes_downloaded: int = 0
     resumed: int = 0
     failures: list[FileFailure] = field(default_factory=list)
+    batch_failures: list[BatchFailure] = field(default_factory=list)
 
     def fail(self, file: BatchFile, reason: str, kind: str) -> None:
         self.failures.append(FileFailure(file.id, file.name, file.batch.name, reason, kind))
@@ -86,4 +87,5 @@ class SyncTally:
             failures=tuple(self.failures),
             resumed=self.resumed,
             excluded=self.excluded,
+            batch_failures=tuple(self.batch_failures),
         )

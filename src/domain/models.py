@@ -140,6 +140,16 @@ class FileFailure:
 
 
 @dataclass(frozen=True, slots=True)
+class BatchFailure:
+    """A batch whose listing could not be read; its files were not looked at."""
+
+    batch_id: int
+    batch_name: str
+    reason: str
+    error_kind: str
+
+
+@dataclass(frozen=True, slots=True)
 class SyncReport:
     org: Org
     batches: int
@@ -154,6 +164,7 @@ class SyncReport:
     retries: int = 0
     resumed: int = 0
     excluded: int = 0  # downloadable, but left out by --include
+    batch_failures: tuple[BatchFailure, ...] = ()
 
     @property
     def failed(self) -> int:
@@ -161,7 +172,7 @@ class SyncReport:
 
     @property
     def ok(self) -> bool:
-        return not self.failures
+        return not self.failures and not self.batch_failures
 
 
 @dataclass(frozen=True, slots=True)

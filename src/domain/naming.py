@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import mimetypes
 import re
 import unicodedata
 from collections.abc import Iterable
@@ -12,6 +13,7 @@ from domain.models import Batch, BatchFile, BatchSource
 MAX_NAME_BYTES = 255
 _FORBIDDEN = re.compile(r'[\x00-\x1f\x7f-\x9f/\\:*?"<>|\u202a-\u202e\u2066-\u2069]')
 _SPACES = re.compile(r"\s+")
+_EXTENSIONS = {"image/jpeg": ".jpg", "text/plain": ".txt", "application/zip": ".zip"}
 _RESERVED = {
     "con",
     "prn",
@@ -47,6 +49,16 @@ def with_suffix_tag(name: str, tag: str) -> str:
     return _fit(stem, f" ({tag})" + (f".{ext}" if ext else ""))
 
 
+def with_extension(name: str, mime_type: str | None) -> str:
+    """'Chapter 1 Notes' + application/pdf -> 'Chapter 1 Notes.pdf'; names that already have an
+    extension, and unknown types, are left alone."""
+    stem, dot, ext = name.rpartition(".")
+    if (dot and stem and 0 < len(ext) <= 16 and " " not in ext) or not mime_type:
+        return name
+    guessed = _EXTENSIONS.get(mime_type) or mimetypes.guess_extension(mime_type, strict=False)
+    return _fit(name, guessed) if guessed else name
+
+
 def batch_dir_name(batch: Batch) -> str:
     """Always carries the id, so one batch lands in the same folder whatever else is synced."""
     tag = str(batch.id) if batch.source is BatchSource.COURSE else f"batch {batch.id}"
@@ -61,15 +73,19 @@ def plan_relative_paths(files: Iterable[BatchFile]) -> dict[int, PurePosixPath]:
     """
     by_folder: dict[tuple[str, ...], list[tuple[BatchFile, str]]] = {}
     spelling: dict[tuple[str, ...], str] = {}  # case-folded folder prefix -> its first spelling
+    subfolders: dict[tuple[str, ...], set[str]] = {}  # folder -> case-folded child folder names
     for file in sorted(files, key=lambda f: f.id):
         folders: tuple[str, ...] = ()
         for part in file.folder_path:
             name = sanitize_name(part, fallback="folder")
+            subfolders.setdefault(folders, set()).add(name.casefold())
             folders += (spelling.setdefault(_fold((*folders, name)), name),)
-        by_folder.setdefault(folders, []).append((file, sanitize_name(file.name)))
+        name = with_extension(sanitize_name(file.name), file.mime_type)
+        by_folder.setdefault(folders, []).append((file, name))
     planned: dict[int, PurePosixPath] = {}
     for folders, entries in by_folder.items():
-        for file, name in zip((f for f, _ in entries), _distinct_names(entries), strict=True):
+        names = _distinct_names(entries, reserved=subfolders.get(folders, set()))
+        for file, name in zip((f for f, _ in entries), names, strict=True):
             batch = file.batch
             planned[file.id] = PurePosixPath(
                 sanitize_name(batch.org.code.value), batch_dir_name(batch), *folders, name
@@ -77,16 +93,18 @@ def plan_relative_paths(files: Iterable[BatchFile]) -> dict[int, PurePosixPath]:
     return planned
 
 
-def _distinct_names(entries: list[tuple[BatchFile, str]]) -> list[str]:
+def _distinct_names(entries: list[tuple[BatchFile, str]], reserved: set[str]) -> list[str]:
     """First holder (lowest id) of each case-folded name keeps it; the others get their id as a
-    tag, and a counter too if even that is taken by another file's own name."""
+    tag, and a counter too if even that is taken by another file's own name. Names in
+    `reserved` (sibling folders) belong to nobody, so a file never takes a folder's path."""
     holders: dict[str, int] = {}
     for file, name in entries:
-        holders.setdefault(name.casefold(), file.id)
-    taken = set(holders)
+        if name.casefold() not in reserved:
+            holders.setdefault(name.casefold(), file.id)
+    taken = set(holders) | reserved
     names = []
     for file, name in entries:
-        if holders[name.casefold()] != file.id:
+        if holders.get(name.casefold()) != file.id:
             candidate, attempt = with_suffix_tag(name, str(file.id)), 1
             while candidate.casefold() in taken:
                 attempt += 1

@@ -127,6 +127,10 @@ class BatchFileAPI:
                 "message": f"Downloaded {report.downloaded}/{view['downloadable_files']} files"
                 + (f", {report.failed} failed" if report.failed else ""),
                 "errors": [
+                    {"type": f["type"], "message": f"batch {f['batch_name']}: {f['reason']}"}
+                    for f in view["batch_failures"]
+                ]
+                + [
                     {"type": f["type"], "message": f"{f['name']}: {f['reason']}"}
                     for f in view["failures"]
                 ],

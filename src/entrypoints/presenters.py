@@ -70,6 +70,15 @@ def report_view(report: SyncReport) -> dict[str, Any]:
         "duration_s": round(report.duration_s, 3),
         "resumed_transfers": report.resumed,
         "failures": [failure_view(f) for f in report.failures],
+        "batch_failures": [
+            {
+                "batch_id": f.batch_id,
+                "batch_name": f.batch_name,
+                "reason": f.reason,
+                "type": f.error_kind,
+            }
+            for f in report.batch_failures
+        ],
     }
 
 

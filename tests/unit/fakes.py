@@ -88,6 +88,7 @@ class FakeClassPlus:
         self.content: dict[int, bytes] = {}
         self.grants: dict[str, set[Batch]] = {}  # token principal -> batches it can open
         self.fail_on_open: dict[int, BaseException] = {}
+        self.fail_listing: dict[int, BaseException] = {}  # batch id -> error of list_files
         self.fail_after_bytes: dict[int, tuple[int, BaseException]] = {}
         self.announced_size: dict[int, int | None] = {}
         self.calls: Counter[str] = Counter()
@@ -159,6 +160,8 @@ class FakeClassPlus:
 
     async def list_files(self, batch: Batch, token: AccessToken) -> list[BatchFile]:
         self.calls["list_files"] += 1
+        if batch.id in self.fail_listing:
+            raise self.fail_listing[batch.id]
         if batch not in self._granted(token):
             raise AuthenticationError("Your account cannot open this batch.")
         return [f for f in self.files.values() if f.batch == batch]

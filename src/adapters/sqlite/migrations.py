@@ -88,5 +88,5 @@ def migrate(db: sqlite3.Connection, migrations: Sequence[Migration] = MIGRATIONS
             step(db)
             # PRAGMA takes no parameters; `number` is an int we computed.
             db.execute(f"PRAGMA user_version = {int(number)}")
-        log.info("sqlite_schema_migrated", version=number)
+        log.debug("sqlite_schema_migrated", version=number)
     return len(migrations)

@@ -18,9 +18,16 @@ from application.fetching import FileFetcher
 from application.listings import ListingService
 from application.ports import MetadataRepository, NullSyncProgress, SyncProgress
 from application.sync_plan import PlannedFile, SyncTally, plan_files
-from domain.errors import CpbatchError, ValidationError
+from domain.errors import AuthenticationError, CpbatchError, ValidationError
 from domain.identifiers import AccessToken, OrgCode
-from domain.models import Batch, BatchFile, FileOutcome, FileRecord, SyncReport
+from domain.models import (
+    Batch,
+    BatchFailure,
+    BatchFile,
+    FileOutcome,
+    FileRecord,
+    SyncReport,
+)
 from domain.selectors import BatchSelector
 
 MAX_CONCURRENCY = 64
@@ -63,11 +70,14 @@ class SyncOrg:
         started = time.monotonic()
         listing = await self._listings.org_listing(request.token, code, force_refresh=True)
         batches = (selector.pick(listing.batches),) if selector else listing.batches
-        per_batch = await self._list_all(request.token, batches, listener)
+        per_batch, batch_failures = await self._list_all(request.token, batches, listener)
         plan = plan_files(per_batch, request.include)
         planned = plan.files
         tally = SyncTally(
-            found=plan.found, not_downloadable=plan.not_downloadable, excluded=plan.excluded
+            found=plan.found,
+            not_downloadable=plan.not_downloadable,
+            excluded=plan.excluded,
+            batch_failures=batch_failures,
         )
         listener.sync_planned(listing.org, len(planned), sum(p.file.size or 0 for p in planned))
         records = await self._repository.get_records([p.file.record_key for p in planned])
@@ -84,17 +94,26 @@ class SyncOrg:
 
     async def _list_all(
         self, token: AccessToken, batches: Sequence[Batch], listener: SyncProgress
-    ) -> dict[Batch, tuple[BatchFile, ...]]:
+    ) -> tuple[dict[Batch, tuple[BatchFile, ...]], list[BatchFailure]]:
+        """Every batch's files. A batch that cannot be listed is reported and skipped; a token
+        that stopped working stops the sync, since no other batch could be listed either."""
         limit = asyncio.Semaphore(self._listing_concurrency)
+        failures: list[BatchFailure] = []
 
         async def one(batch: Batch) -> tuple[BatchFile, ...]:
-            async with limit:
-                files = await self._listings.batch_files(token, batch, force_refresh=True)
+            try:
+                async with limit:
+                    files = await self._listings.batch_files(token, batch, force_refresh=True)
+            except AuthenticationError:
+                raise
+            except CpbatchError as error:
+                failures.append(BatchFailure(batch.id, batch.name, str(error), error.kind))
+                return ()
             listener.batch_listed(batch, len(files))
             return files
 
         results = await asyncio.gather(*(one(b) for b in batches))
-        return dict(zip(batches, results, strict=True))
+        return dict(zip(batches, results, strict=True)), failures
 
     async def _worker(
         self,

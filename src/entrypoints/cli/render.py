@@ -90,6 +90,11 @@ def show_report(console: Console, report: SyncReport) -> None:
         f"{report.duration_s:.2f} s",
     )
     console.print(table)
+    for batch_failure in report.batch_failures:
+        console.print(
+            f"[red]✗[/red] batch {escape(batch_failure.batch_name)} ({batch_failure.batch_id}) "
+            f"could not be listed: {escape(batch_failure.reason)}"
+        )
     if report.failures:
         failures = Table(title="Failed files", title_style="red")
         for column in ("file id", "batch", "name", "reason"):

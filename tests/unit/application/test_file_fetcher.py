@@ -71,6 +71,7 @@ async def test_a_size_mismatch_raises_and_records_nothing(app: Services) -> None
         await app.fetcher.fetch(file, NullSyncProgress())
 
     assert not app.repository.file_records
+    assert not app.store.blobs  # the bytes were discarded, not left as an orphan blob
 
 
 async def test_a_broken_transfer_stores_and_records_nothing(app: Services) -> None:

@@ -4,7 +4,7 @@ import pytest
 from fakes import FakeClassPlus, Services, build_services, make_token
 
 from application.use_cases import SyncOrg, SyncRequest
-from domain.errors import DownloadFailedError, NotDownloadableError
+from domain.errors import AuthenticationError, DownloadFailedError, NotDownloadableError
 from domain.models import FileFailure, FileKind, SyncReport
 
 ALICE = make_token("a")
@@ -110,3 +110,33 @@ async def test_every_file_found_is_accounted_for_exactly_once(app: Services) -> 
     counts = (report.downloaded, report.skipped, report.failed, report.not_downloadable)
     assert (*counts, report.excluded) == (1, 1, 1, 1, 1)
     assert report.found == 5 == sum(counts) + report.excluded + report.planned
+
+
+async def test_a_batch_that_cannot_be_listed_is_reported_and_the_others_still_sync() -> None:
+    gateway = FakeClassPlus()
+    org = gateway.add_org("demo")
+    physics = gateway.add_batch(org, 12, "Physics")
+    maths = gateway.add_batch(org, 13, "Maths")
+    gateway.add_file(physics, 1, "waves.pdf", b"waves")
+    gateway.add_file(maths, 2, "algebra.pdf", b"algebra")
+    gateway.grant(ALICE, physics, maths)
+    gateway.fail_listing[12] = DownloadFailedError("ClassPlus did not answer after 4 tries.")
+    services = build_services(gateway)
+
+    report = await sync(services)
+
+    assert [(f.batch_id, f.reason) for f in report.batch_failures] == [
+        (12, "ClassPlus did not answer after 4 tries.")
+    ]
+    assert report.downloaded == 1
+    assert recorded_ids(services) == {2}
+    assert not report.ok
+
+
+async def test_a_token_refused_while_listing_stops_the_whole_sync(app: Services) -> None:
+    app.gateway.fail_listing[12] = AuthenticationError("Your ClassPlus token has expired.")
+
+    with pytest.raises(AuthenticationError):
+        await sync(app)
+
+    assert app.gateway.total_opens == 0

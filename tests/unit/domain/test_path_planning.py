@@ -3,6 +3,7 @@
 import random
 from pathlib import PurePosixPath
 
+import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 
@@ -67,6 +68,14 @@ def test_folders_differing_only_in_case_merge_under_the_lowest_ids_spelling() ->
 
     assert paths[1].parts[2:] == ("Notes", "a.pdf")
     assert paths[2].parts[2:] == ("Notes", "a (2).pdf")  # case-insensitive filesystems agree
+
+
+@pytest.mark.parametrize("file_name", ["Unit 1", "unit 1"])
+def test_a_file_never_lands_on_the_path_of_a_folder(file_name: str) -> None:
+    paths = plan_relative_paths([doc(1, file_name), doc(2, "a.pdf", "Unit 1")])
+
+    folder_of_2 = str(paths[2].parent).casefold()
+    assert str(paths[1]).casefold() != folder_of_2
 
 
 def test_a_folder_named_with_dots_and_spaces_cannot_climb_out_of_the_destination() -> None:

@@ -1,0 +1,42 @@
+"""Upstream names often lack an extension; the file's type supplies one on disk."""
+
+from pathlib import PurePosixPath
+
+import pytest
+
+from domain.identifiers import OrgCode
+from domain.models import Batch, BatchFile, FileKind, Org
+from domain.naming import plan_relative_paths, with_extension
+
+
+@pytest.mark.parametrize(
+    ("name", "mime", "expected"),
+    [
+        ("Chapter 1 Notes", "application/pdf", "Chapter 1 Notes.pdf"),
+        ("photo", "image/jpeg", "photo.jpg"),
+        ("v 1.2 notes", "application/pdf", "v 1.2 notes.pdf"),
+        ("already.pdf", "image/png", "already.pdf"),
+        ("no type", None, "no type"),
+        ("odd type", "application/x-cpbatch-unknown", "odd type"),
+    ],
+)
+def test_an_extension_is_added_only_when_missing_and_known(
+    name: str, mime: str | None, expected: str
+) -> None:
+    assert with_extension(name, mime) == expected
+
+
+def test_planned_paths_carry_the_added_extension_and_stay_distinct() -> None:
+    org = Org(OrgCode("demo"), 1, "Demo")
+    batch = Batch(5, "Physics", org)
+    files = [
+        BatchFile(
+            1, batch, (), "Notes", FileKind.DOCUMENT, "v", url="u", mime_type="application/pdf"
+        ),
+        BatchFile(2, batch, (), "Notes.pdf", FileKind.DOCUMENT, "v", url="u"),
+    ]
+
+    paths = plan_relative_paths(files)
+
+    assert paths[1] == PurePosixPath("demo", "Physics (5)", "Notes.pdf")
+    assert paths[2] == PurePosixPath("demo", "Physics (5)", "Notes (2).pdf")
