@@ -54,6 +54,9 @@ class BatchFileAPI:
                         presenters.file_view(f, found.paths.get(f.id)) for f in found.files
                     ]
                     view["file_count"] = len(found.files)
+                    known = [f.size for f in found.files if f.size is not None]
+                    # The seed printed a size per batch; ClassPlus listings rarely carry sizes.
+                    view["file_size_formatted"] = format_bytes(sum(known) if known else None)
                 batches.append(view)
             return _ok(
                 f"Found {len(batches)} batches for {listing.org.name}",

@@ -8,7 +8,7 @@ from rich.table import Table
 from rich.tree import Tree
 
 from application.use_cases import BatchFiles, DownloadResult
-from domain.models import Org, OrgListing, SyncReport
+from domain.models import BatchFile, FileKind, Org, OrgListing, SyncReport
 from domain.sizes import format_bytes
 
 
@@ -35,20 +35,28 @@ def show_files(console: Console, result: BatchFiles) -> None:
     downloadable = result.downloadable
     tree = Tree(
         f"[bold]{escape(result.batch.name)}[/bold] ({result.batch.key}) — "
-        f"{len(downloadable)} downloadable of {len(result.files)} items"
+        f"{len(downloadable)} downloadable of {len(result.files)} items "
+        "(videos and tests are listed, never downloaded)"
     )
     folders: dict[tuple[str, ...], Tree] = {(): tree}
     for file in sorted(result.files, key=lambda f: (f.folder_path, f.name.casefold())):
         node = _folder_node(folders, file.folder_path)
-        size = format_bytes(file.size) if file.size is not None else ""
         if file.downloadable:
-            node.add(f"{escape(file.name)}  [dim]id {file.id} {size}[/dim]")
+            size = f" {format_bytes(file.size)}" if file.size is not None else ""
+            saved = result.paths[file.id].name
+            renamed = f" → saved as {escape(saved)}" if saved != file.name else ""
+            node.add(f"{escape(file.name)}  [dim]id {file.id}{size}{renamed}[/dim]")
         else:
-            node.add(
-                f"[dim]{escape(file.name)}  id {file.id} — {file.kind.value}, "
-                f"not downloadable: {escape(file.why_not_downloadable or '')}[/dim]"
-            )
+            node.add(f"[dim]{escape(file.name)}  id {file.id} ({_why_not(file)})[/dim]")
     console.print(tree)
+
+
+def _why_not(file: BatchFile) -> str:
+    if file.locked:
+        return "locked"
+    if file.kind in (FileKind.VIDEO, FileKind.TEST):
+        return f"{file.kind.value}, not downloadable"
+    return "not downloadable"
 
 
 def _folder_node(folders: dict[tuple[str, ...], Tree], path: tuple[str, ...]) -> Tree:
