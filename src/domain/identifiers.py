@@ -32,6 +32,11 @@ class OrgCode:
             )
         return cls(text)
 
+    @classmethod
+    def coerce(cls, raw: OrgCode | object) -> OrgCode:
+        """An OrgCode as is, or anything else parsed (and validated) into one."""
+        return raw if isinstance(raw, OrgCode) else cls.parse(raw)
+
     def __str__(self) -> str:
         return self.value
 

@@ -27,6 +27,13 @@ class BatchSelector:
             return cls(parse_id(rest, "batch id"), source)
         return cls(parse_id(raw, "batch id"))
 
+    @classmethod
+    def coerce(cls, raw: BatchSelector | object | None) -> BatchSelector | None:
+        """None stays None (no batch chosen); a selector as is; anything else is parsed."""
+        if raw is None or isinstance(raw, BatchSelector):
+            return raw
+        return cls.parse(raw)
+
     def pick(self, batches: tuple[Batch, ...] | list[Batch]) -> Batch:
         matches = [b for b in batches if b.id == self.id and self.source in (None, b.source)]
         if not matches:

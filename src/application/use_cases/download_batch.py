@@ -48,11 +48,9 @@ class DownloadBatch:
         destination: Path | None = None,
         progress: SyncProgress | None = None,
     ) -> DownloadResult:
-        code = org_code if isinstance(org_code, OrgCode) else OrgCode.parse(org_code)
+        code = OrgCode.coerce(org_code)
         wanted = parse_id(file_id, "file id")
-        selector = None
-        if batch is not None:
-            selector = batch if isinstance(batch, BatchSelector) else BatchSelector.parse(batch)
+        selector = BatchSelector.coerce(batch)
         file, siblings = await self._listings.find_file(token, code, wanted, selector)
         if not file.downloadable:
             raise NotDownloadableError(f"{file.name}: {file.why_not_downloadable}.")

@@ -36,7 +36,7 @@ class GetBatchFiles:
         *,
         force_refresh: bool = False,
     ) -> BatchFiles:
-        code = org_code if isinstance(org_code, OrgCode) else OrgCode.parse(org_code)
+        code = OrgCode.coerce(org_code)
         selector = batch if isinstance(batch, BatchSelector) else BatchSelector.parse(batch)
         listing = await self._listings.org_listing(token, code, force_refresh=force_refresh)
         chosen = selector.pick(listing.batches)

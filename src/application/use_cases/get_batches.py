@@ -15,7 +15,7 @@ class LookupOrg:
         self._gateway = gateway
 
     async def execute(self, org_code: str | OrgCode) -> Org:
-        code = org_code if isinstance(org_code, OrgCode) else OrgCode.parse(org_code)
+        code = OrgCode.coerce(org_code)
         return await self._gateway.lookup_org(code)
 
 
@@ -26,5 +26,5 @@ class GetBatches:
     async def execute(
         self, token: AccessToken, org_code: str | OrgCode, *, force_refresh: bool = False
     ) -> OrgListing:
-        code = org_code if isinstance(org_code, OrgCode) else OrgCode.parse(org_code)
+        code = OrgCode.coerce(org_code)
         return await self._listings.org_listing(token, code, force_refresh=force_refresh)

@@ -20,10 +20,8 @@ class GetFileInfo:
         *,
         batch: str | int | BatchSelector | None = None,
     ) -> BatchFile:
-        code = org_code if isinstance(org_code, OrgCode) else OrgCode.parse(org_code)
+        code = OrgCode.coerce(org_code)
         wanted = parse_id(file_id, "file id")
-        selector = None
-        if batch is not None:
-            selector = batch if isinstance(batch, BatchSelector) else BatchSelector.parse(batch)
+        selector = BatchSelector.coerce(batch)
         file, _ = await self._listings.find_file(token, code, wanted, selector)
         return file

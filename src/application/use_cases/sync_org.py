@@ -169,18 +169,8 @@ class SyncOrg:
 
 
 def _validate(request: SyncRequest) -> tuple[OrgCode, BatchSelector | None]:
-    code = (
-        request.org_code
-        if isinstance(request.org_code, OrgCode)
-        else OrgCode.parse(request.org_code)
-    )
-    selector = None
-    if request.batch is not None:
-        selector = (
-            request.batch
-            if isinstance(request.batch, BatchSelector)
-            else BatchSelector.parse(request.batch)
-        )
+    code = OrgCode.coerce(request.org_code)
+    selector = BatchSelector.coerce(request.batch)
     if not 1 <= request.concurrency <= MAX_CONCURRENCY:
         raise ValidationError(f"Concurrency must be between 1 and {MAX_CONCURRENCY}.")
     return code, selector
