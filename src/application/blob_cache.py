@@ -101,10 +101,10 @@ class TieredBlobStore:
                 return
         raise StorageError(f"Stored file {sha256[:12]}… is missing from every store.")
 
-    async def export(self, sha256: str, destination: Path) -> None:
+    async def export(self, sha256: str, destination: Path, *, replace: bool = True) -> None:
         for tier in self._tiers:
             if await tier.stat(sha256) is not None:
-                await tier.export(sha256, destination)
+                await tier.export(sha256, destination, replace=replace)
                 return
         cached = self.memory.get(sha256) if self.memory is not None else None
         if self.memory is None or cached is None:
@@ -114,7 +114,7 @@ class TieredBlobStore:
         if restored.sha256 != sha256:
             self.memory.discard(sha256)
             raise StorageError(f"Cached file {sha256[:12]}… no longer matches its hash.")
-        await self.record.export(sha256, destination)
+        await self.record.export(sha256, destination, replace=replace)
 
     async def stat(self, sha256: str) -> int | None:
         for tier in self._tiers:

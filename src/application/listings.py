@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 from typing import Generic, TypeVar
 
 from application.ports import ClassPlusGateway, MetadataRepository
-from domain.errors import BatchFileNotFoundError
+from domain.errors import AuthenticationError, BatchFileNotFoundError, CpbatchError
 from domain.identifiers import AccessToken, OrgCode
 from domain.models import Batch, BatchFile, OrgListing
 from domain.selectors import BatchSelector
@@ -114,11 +114,21 @@ class ListingService:
         entitlement check, whatever any other user may have stored."""
         listing = await self.org_listing(token, code)
         batches = (selector.pick(listing.batches),) if selector else listing.batches
+        unlisted: list[CpbatchError] = []
         for batch in batches:
-            files = await self.batch_files(token, batch)
+            try:
+                files = await self.batch_files(token, batch)
+            except AuthenticationError:
+                raise
+            except CpbatchError as error:  # one batch that cannot be listed hides no other's
+                unlisted.append(error)
+                continue
             for file in files:
                 if file.id == file_id:
                     return file, files
+        if unlisted and len(unlisted) == len(batches):
+            raise unlisted[0]
+        note = f" ({len(unlisted)} batches could not be listed: {unlisted[0]})" if unlisted else ""
         raise BatchFileNotFoundError(
-            f"File {file_id} is not in any batch your account can open in {listing.org.name}."
+            f"File {file_id} is not in any batch your account can open in {listing.org.name}{note}."
         )

@@ -61,7 +61,7 @@ def load_settings(
     environ: Mapping[str, str] | None = None, env_file: Path | None = Path(".env")
 ) -> Settings:
     """Read settings: real environment first, then the .env file for what is unset."""
-    env = dict(_read_env_file(env_file)) if env_file is not None else {}
+    env = dict(read_env_file(env_file)) if env_file is not None else {}
     env.update(os.environ if environ is None else environ)
     read = _Reader(env)
     settings = Settings(
@@ -103,11 +103,17 @@ def _default_data_dir(env: Mapping[str, str]) -> Path:
     return Path(base) / "cpbatch"
 
 
-def _read_env_file(path: Path) -> dict[str, str]:
+def read_env_file(path: Path) -> dict[str, str]:
     if not path.is_file():
         return {}
     values: dict[str, str] = {}
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        raise ConfigError(f"{path} is not UTF-8 text: save it as UTF-8.") from None
+    except OSError as error:
+        raise ConfigError(f"{path} cannot be read: {error.strerror}.") from None
+    for number, line in enumerate(text.splitlines(), start=1):
         stripped = line.strip()
         if not stripped or stripped.startswith("#"):
             continue

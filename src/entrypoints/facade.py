@@ -6,7 +6,7 @@ The seed called files "batches": `download_batch` and `get_batch_info` take a FI
 disk (`path`) and `file_data` carries bytes only for files up to INLINE_FILE_LIMIT_MB.
 
 For asyncio programs use the use cases directly: `async with entrypoints.bootstrap.running(
-settings) as container: await app.sync_org.execute(...)`.
+settings) as app: await app.sync_org.execute(...)`.
 """
 
 from __future__ import annotations
@@ -18,6 +18,8 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any, TypeVar
 
+import structlog
+
 from application.use_cases import SyncRequest
 from domain.errors import CpbatchError
 from domain.identifiers import AccessToken
@@ -25,14 +27,18 @@ from domain.sizes import format_bytes
 from entrypoints import presenters
 from entrypoints.bootstrap import App, running
 from entrypoints.config import MIB, Settings, load_settings
+from entrypoints.logging_setup import configure_logging
 
 T = TypeVar("T")
+log = structlog.get_logger(__name__)
 Envelope = dict[str, Any]
 
 
 class BatchFileAPI:
     def __init__(self, token: str | None = None, settings: Settings | None = None) -> None:
         self._settings = settings or load_settings()
+        # Nothing unredacted may reach the caller's output; their own logging setup is kept.
+        configure_logging("WARNING", self._settings.log_format, own_root=False)
         self._token = token or self._settings.classplus_token
         self._runner = asyncio.Runner()
         self._stack: AsyncExitStack | None = None
@@ -177,6 +183,13 @@ class BatchFileAPI:
             return {
                 "success": False,
                 "message": str(error),
+                "errors": [presenters.error_view(error)],
+            }
+        except Exception as error:  # a facade answers with an envelope, never a traceback
+            log.exception("facade_unexpected_error")
+            return {
+                "success": False,
+                "message": "An unexpected error occurred; see the log.",
                 "errors": [presenters.error_view(error)],
             }
 

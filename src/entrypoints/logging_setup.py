@@ -43,7 +43,10 @@ def redact_secrets(
     return event_dict
 
 
-def configure_logging(level: str = "INFO", fmt: str = "console") -> None:
+def configure_logging(level: str = "INFO", fmt: str = "console", *, own_root: bool = True) -> None:
+    """Route structlog and stdlib logging through the redactor to stderr. With
+    own_root=False (cpbatch used as a library) a handler is installed only if the host program
+    has none, and the host's level is left alone."""
     shared: list[Any] = [
         structlog.contextvars.merge_contextvars,
         structlog.stdlib.add_log_level,
@@ -75,7 +78,11 @@ def configure_logging(level: str = "INFO", fmt: str = "console") -> None:
         )
     )
     root = logging.getLogger()
-    root.handlers[:] = [handler]
-    root.setLevel(level)
+    if own_root:
+        root.handlers[:] = [handler]
+        root.setLevel(level)
+    elif not root.handlers:
+        root.addHandler(handler)
+        root.setLevel(level)
     for noisy in ("aiohttp.access", "asyncio"):
         logging.getLogger(noisy).setLevel(max(logging.WARNING, root.level))

@@ -231,8 +231,10 @@ class InMemoryBlobStore:
     async def delete(self, sha256: str) -> None:
         self.blobs.pop(sha256, None)
 
-    async def export(self, sha256: str, destination: Path) -> None:
+    async def export(self, sha256: str, destination: Path, *, replace: bool = True) -> None:
         data = self._get(sha256)
+        if not replace and destination.exists():
+            return
         destination.parent.mkdir(parents=True, exist_ok=True)
         destination.write_bytes(data)
 

@@ -108,10 +108,12 @@ class FilesystemBlobStore:
         path = blob_path(self._root, sha256)
         await self._disk(_unlink_blob, path, doing="delete a blob")
 
-    async def export(self, sha256: str, destination: Path) -> None:
+    async def export(self, sha256: str, destination: Path, *, replace: bool = True) -> None:
         source = blob_path(self._root, sha256)
 
         def run() -> None:
+            if not replace and Path(destination).exists():
+                return
             if not source.is_file():
                 raise StorageError(f"Blob {sha256} is not in the store at {self._root}.")
             export_blob(source, Path(destination), fsync=self._fsync)

@@ -1,4 +1,7 @@
-"""Placing a blob at a user-chosen path atomically: hard link when possible, else a copy."""
+"""Placing a blob at a user-chosen path atomically, as an independent copy.
+
+Never a hard link: the user owns what cpbatch places (may edit, annotate, chmod it), and an
+edit must never reach the stored blob that other exports and other users are served from."""
 
 from __future__ import annotations
 
@@ -8,28 +11,17 @@ import uuid
 from contextlib import suppress
 from pathlib import Path
 
-import structlog
-
 from adapters.filesystem.layout import fsync_dir
-
-log = structlog.get_logger(__name__)
 
 
 def export_blob(source: Path, destination: Path, *, fsync: bool) -> None:
     """Make `destination` hold `source`'s bytes. Readers of `destination` see either the old
     file or the complete new one, never a partial file. Synchronous: run it in a thread."""
     destination.parent.mkdir(parents=True, exist_ok=True)
-    with suppress(FileNotFoundError):
-        if os.path.samefile(source, destination):
-            return  # already this blob (an earlier export linked it)
     # A fixed-length temp name: the destination's own name may already use all 255 bytes.
     temp = destination.parent / f".cpbatch-{uuid.uuid4().hex}.part"
     try:
-        try:
-            os.link(source, temp)
-        except OSError as exc:  # EXDEV, EPERM, no hard links on this filesystem, ...
-            log.debug("export_copying", reason=exc.strerror or type(exc).__name__)
-            _copy(source, temp, fsync=fsync)
+        _copy(source, temp, fsync=fsync)
         os.replace(temp, destination)
     except BaseException:
         with suppress(OSError):
@@ -40,8 +32,9 @@ def export_blob(source: Path, destination: Path, *, fsync: bool) -> None:
 
 
 def _copy(source: Path, temp: Path, *, fsync: bool) -> None:
-    with open(source, "rb") as reader, open(temp, "xb") as writer:
-        shutil.copyfileobj(reader, writer, 1024 * 1024)
-        writer.flush()
-        if fsync:
-            os.fsync(writer.fileno())
+    # copyfile uses the kernel's copy (sendfile/copy_file_range) where it can; the copy gets
+    # default permissions, not the blob's read-only mode.
+    shutil.copyfile(source, temp)
+    if fsync:
+        with open(temp, "rb+") as written:
+            os.fsync(written.fileno())

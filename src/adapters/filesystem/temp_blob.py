@@ -61,20 +61,15 @@ class TempBlob:
             return self._hash.hexdigest()
 
     def commit(self, final: Path) -> bool:
-        """Move the sealed temp file to `final`; False when an equal-size blob was already
-        there (content-addressed, so it is the same content) and the temp file was dropped."""
+        """Move the sealed temp file to `final` (atomically); False when a blob was already
+        there. It is replaced all the same: these bytes were just hashed, an old copy might have
+        been damaged on disk, and replacing identical content changes nothing for readers."""
         make_dirs(final.parent, fsync=self._fsync)
-        try:
-            deduped = final.stat().st_size == self.size
-        except FileNotFoundError:
-            deduped = False
-        if deduped:
-            os.unlink(self.path)
-        else:
-            os.replace(self.path, final)  # atomic; a truncated old copy is replaced too
+        existed = final.exists()
+        os.replace(self.path, final)
         if self._fsync:
             fsync_dir(final.parent)
-        return not deduped
+        return not existed
 
     def discard(self) -> None:
         """Close and delete the temp file; waits for an in-flight write to finish first."""

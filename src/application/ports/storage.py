@@ -33,9 +33,10 @@ class BlobStore(Protocol):
         """Remove a blob; a missing blob is not an error."""
         ...
 
-    async def export(self, sha256: str, destination: Path) -> None:
-        """Place the blob's bytes at `destination` atomically (link or copy), creating parent
-        folders; an existing file there is replaced. Raises StorageError."""
+    async def export(self, sha256: str, destination: Path, *, replace: bool = True) -> None:
+        """Place an independent copy of the blob's bytes at `destination` atomically, creating
+        parent folders. An existing file there is replaced, or, with replace=False, left as it
+        is (the user may have edited it). Raises StorageError."""
         ...
 
     def digests(self) -> AsyncIterator[str]:

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from pathlib import PurePosixPath
 
 from application.listings import ListingService
+from domain.errors import BatchFileNotFoundError
 from domain.identifiers import AccessToken, OrgCode
 from domain.models import Batch, BatchFile, Org
 from domain.naming import plan_relative_paths
@@ -38,8 +39,16 @@ class GetBatchFiles:
     ) -> BatchFiles:
         code = OrgCode.coerce(org_code)
         selector = batch if isinstance(batch, BatchSelector) else BatchSelector.parse(batch)
-        listing = await self._listings.org_listing(token, code, force_refresh=force_refresh)
-        chosen = selector.pick(listing.batches)
+        # force_refresh re-reads the batch's files; the org's batch list is re-read only when the
+        # batch is missing from it, so refreshing N batches costs N listings, not 2N.
+        listing = await self._listings.org_listing(token, code)
+        try:
+            chosen = selector.pick(listing.batches)
+        except BatchFileNotFoundError:
+            if not force_refresh:
+                raise
+            listing = await self._listings.org_listing(token, code, force_refresh=True)
+            chosen = selector.pick(listing.batches)
         files = await self._listings.batch_files(token, chosen, force_refresh=force_refresh)
         paths = plan_relative_paths(f for f in files if f.downloadable)
         return BatchFiles(org=listing.org, batch=chosen, files=files, paths=paths)

@@ -9,7 +9,8 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
@@ -79,14 +80,16 @@ class SyncOrg:
             excluded=plan.excluded,
             batch_failures=batch_failures,
         )
-        listener.sync_planned(listing.org, len(planned), sum(p.file.size or 0 for p in planned))
+        _notify(
+            listener.sync_planned, listing.org, len(planned), sum(p.file.size or 0 for p in planned)
+        )
         records = await self._repository.get_records([p.file.record_key for p in planned])
         queue = iter(planned)
-        workers = [
-            self._worker(queue, records, request, tally, listener)
-            for _ in range(min(request.concurrency, max(1, len(planned))))
-        ]
-        await asyncio.gather(*workers)
+        # A TaskGroup: if anything escapes a worker, the others are cancelled, not orphaned.
+        with _first_error():
+            async with asyncio.TaskGroup() as workers:
+                for _ in range(min(request.concurrency, max(1, len(planned)))):
+                    workers.create_task(self._worker(queue, records, request, tally, listener))
         report = tally.report(listing.org, len(batches), time.monotonic() - started)
         if not request.dry_run:
             await self._repository.record_sync(report)
@@ -109,11 +112,13 @@ class SyncOrg:
             except CpbatchError as error:
                 failures.append(BatchFailure(batch.id, batch.name, str(error), error.kind))
                 return ()
-            listener.batch_listed(batch, len(files))
+            _notify(listener.batch_listed, batch, len(files))
             return files
 
-        results = await asyncio.gather(*(one(b) for b in batches))
-        return dict(zip(batches, results, strict=True)), failures
+        with _first_error():
+            async with asyncio.TaskGroup() as group:  # an auth failure cancels sibling listings
+                tasks = [group.create_task(one(b)) for b in batches]
+        return {b: t.result() for b, t in zip(batches, tasks, strict=True)}, failures
 
     async def _worker(
         self,
@@ -125,7 +130,7 @@ class SyncOrg:
     ) -> None:
         for item in queue:  # one iterator shared by all workers: each item is taken once
             outcome, detail = await self._sync_one(item, records, request, tally, listener)
-            listener.file_finished(item.file, outcome, detail)
+            _notify(listener.file_finished, item.file, outcome, detail)
 
     async def _sync_one(
         self,
@@ -141,7 +146,9 @@ class SyncOrg:
             record = None if request.force else records.get(file.record_key)
             if record is not None and await self._unchanged(record, file):
                 if target is not None and not request.dry_run:
-                    await self._blobs.export(record.sha256, target)
+                    # Unchanged upstream: restore the file if it was removed, and leave it be
+                    # if it is there (it may carry the user's own annotations).
+                    await self._blobs.export(record.sha256, target, replace=False)
                 tally.skipped += 1
                 return FileOutcome.SKIPPED, None
             if request.dry_run:
@@ -166,6 +173,24 @@ class SyncOrg:
     async def _unchanged(self, record: FileRecord, file: BatchFile) -> bool:
         """Same upstream id, version and size, and the blob is still stored at that size."""
         return record.matches(file) and await self._blobs.stat(record.sha256) == record.size
+
+
+@contextmanager
+def _first_error() -> Iterator[None]:
+    """Re-raise a task group's first error as itself, so callers see AuthenticationError and
+    not an ExceptionGroup."""
+    try:
+        yield
+    except BaseExceptionGroup as group:
+        raise group.exceptions[0] from None
+
+
+def _notify(event: Callable[..., None], *args: object) -> None:
+    """Progress is for show: a listener that fails must not stop or corrupt the sync."""
+    try:
+        event(*args)
+    except Exception:
+        log.exception("sync_progress_listener_failed event=%s", getattr(event, "__name__", "?"))
 
 
 def _validate(request: SyncRequest) -> tuple[OrgCode, BatchSelector | None]:

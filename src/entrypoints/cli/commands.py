@@ -105,7 +105,9 @@ async def sync(ctx: CommandContext) -> ExitCode:
         org_code=ctx.args.org_code,
         batch=ctx.args.batch,
         destination=ctx.args.output or ctx.settings.download_dir,
-        concurrency=ctx.args.concurrency or ctx.settings.sync_concurrency,
+        concurrency=(
+            ctx.settings.sync_concurrency if ctx.args.concurrency is None else ctx.args.concurrency
+        ),
         include=tuple(ctx.args.include),
         dry_run=ctx.args.dry_run,
         force=ctx.args.force,

@@ -8,6 +8,7 @@ from types import TracebackType
 
 from rich.console import Console, Group
 from rich.live import Live
+from rich.markup import escape
 from rich.progress import (
     BarColumn,
     DownloadColumn,
@@ -49,7 +50,7 @@ class RichSyncProgress:
             transient=False,
         )
         self._files_task: TaskID | None = None
-        self._per_file: dict[int, TaskID] = {}
+        self._per_file: dict[str, TaskID] = {}  # by record key: ids repeat across batches
         self._bytes = 0
         self._started = time.monotonic()
         self._listed = 0
@@ -78,14 +79,14 @@ class RichSyncProgress:
 
     def sync_planned(self, org: Org, files: int, known_bytes: int) -> None:
         self._started = time.monotonic()
-        self._update(description=f"Syncing {org.name}", total=files, completed=0)
+        self._update(description=f"Syncing {escape(org.name)}", total=files, completed=0)
 
     def file_started(self, file: BatchFile, size: int | None) -> None:
-        self._per_file[file.id] = self._transfers.add_task(_short(file.name), total=size)
+        self._per_file[file.record_key] = self._transfers.add_task(_short(file.name), total=size)
 
     def bytes_received(self, file: BatchFile, count: int) -> None:
         self._bytes += count
-        task = self._per_file.get(file.id)
+        task = self._per_file.get(file.record_key)
         if task is not None:
             self._transfers.advance(task, count)
         elapsed = max(time.monotonic() - self._started, 1e-6)
@@ -94,11 +95,13 @@ class RichSyncProgress:
         )
 
     def file_finished(self, file: BatchFile, outcome: FileOutcome, detail: str | None) -> None:
-        task = self._per_file.pop(file.id, None)
+        task = self._per_file.pop(file.record_key, None)
         if task is not None:
             self._transfers.remove_task(task)
         if outcome is FileOutcome.FAILED:
-            self._console.print(f"[red]✗[/red] {file.name}: {detail}", markup=True, highlight=False)
+            self._console.print(
+                f"[red]✗[/red] {escape(file.name)}: {escape(detail or '')}", highlight=False
+            )
         if self._files_task is not None:
             self._overall.advance(self._files_task, 1)
 

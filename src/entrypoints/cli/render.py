@@ -17,7 +17,7 @@ def show_org(console: Console, org: Org) -> None:
 
 
 def show_batches(console: Console, listing: OrgListing) -> None:
-    table = Table(title=f"{listing.org.name}: {len(listing.batches)} batches you can open")
+    table = Table(title=f"{escape(listing.org.name)}: {len(listing.batches)} batches you can open")
     for column in ("id", "kind", "name", "files", "created"):
         table.add_column(column, justify="right" if column in ("id", "files") else "left")
     for batch in listing.batches:
@@ -76,7 +76,7 @@ def show_download(console: Console, result: DownloadResult) -> None:
 
 
 def show_report(console: Console, report: SyncReport) -> None:
-    table = Table(title=f"Sync of {report.org.name} ({report.org.code.value})")
+    table = Table(title=f"Sync of {escape(report.org.name)} ({report.org.code.value})")
     for column in (
         "found",
         "downloaded",

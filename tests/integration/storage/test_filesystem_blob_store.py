@@ -117,43 +117,41 @@ async def test_disk_failures_become_storage_errors_naming_what_failed(tmp_path: 
         await store.put(stream(b"data"))
 
 
-async def test_export_links_the_blob_when_it_can(
+async def test_an_export_is_an_independent_copy_the_user_may_edit(
     store: FilesystemBlobStore, tmp_path: Path
 ) -> None:
-    stored = await store.put(stream(b"linked"))
+    stored = await store.put(stream(b"pristine"))
     destination = tmp_path / "out.pdf"
     await store.export(stored.sha256, destination)
-    assert os.path.samefile(stored.location, destination)
-    await store.export(stored.sha256, destination)  # already that inode: a no-op
-    assert os.path.samefile(stored.location, destination)
 
-
-async def test_export_copies_when_hard_links_fail(
-    store: FilesystemBlobStore, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    def cross_device(src: object, dst: object) -> None:
-        raise OSError(errno.EXDEV, "Invalid cross-device link")
-
-    monkeypatch.setattr(os, "link", cross_device)
-    stored = await store.put(stream(b"copied"))
-    destination = tmp_path / "other-disk" / "out.pdf"
-    await store.export(stored.sha256, destination)
-    assert destination.read_bytes() == b"copied"
     assert not os.path.samefile(stored.location, destination)
-    assert Path(stored.location).read_bytes() == b"copied"
+    destination.chmod(0o644)
+    destination.write_bytes(b"annotated by the user")
+
+    assert b"".join([c async for c in store.read(stored.sha256)]) == b"pristine"
+    await store.export(stored.sha256, tmp_path / "again.pdf")
+    assert (tmp_path / "again.pdf").read_bytes() == b"pristine"
+
+
+async def test_putting_content_again_heals_a_damaged_blob(store: FilesystemBlobStore) -> None:
+    stored = await store.put(stream(b"original bytes"))
+    blob = Path(stored.location)
+    blob.chmod(0o644)
+    blob.write_bytes(b"damaged bytes!")  # same size, other content
+
+    again = await store.put(stream(b"original bytes"))
+
+    assert again.sha256 == stored.sha256
+    assert b"".join([c async for c in store.read(stored.sha256)]) == b"original bytes"
 
 
 async def test_a_failed_copy_keeps_the_old_file_and_leaves_no_temp(
     store: FilesystemBlobStore, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    def no_links(src: object, dst: object) -> None:
-        raise OSError(errno.EPERM, "Operation not permitted")
-
-    def disk_full(*args: object) -> None:
+    def disk_full(*args: object, **kwargs: object) -> None:
         raise OSError(errno.ENOSPC, "No space left on device")
 
-    monkeypatch.setattr(os, "link", no_links)
-    monkeypatch.setattr(shutil, "copyfileobj", disk_full)
+    monkeypatch.setattr(shutil, "copyfile", disk_full)
     stored = await store.put(stream(b"new"))
     destination = tmp_path / "out" / "notes.pdf"
     destination.parent.mkdir()

@@ -225,3 +225,22 @@ async def test_an_invalid_org_code_is_rejected_before_asking_upstream(app: Servi
         await use_case.execute(SyncRequest(ALICE, "not an org"))
 
     assert not app.gateway.calls
+
+
+async def test_a_resync_restores_a_removed_file_and_keeps_an_edited_one(
+    app: Services, tmp_path: Path
+) -> None:
+    sync = SyncOrg(app.listings, app.blobs, app.repository, app.fetcher)
+    request = SyncRequest(ALICE, "demo", destination=tmp_path)
+    await sync.execute(request)
+    edited = next(tmp_path.rglob("notes.pdf"))
+    removed = next(tmp_path.rglob("algebra.pdf"))
+    edited.write_bytes(b"my annotations")
+    removed.unlink()
+
+    report = await sync.execute(request)
+
+    assert report.skipped == 4
+    assert report.downloaded == 0
+    assert edited.read_bytes() == b"my annotations"
+    assert removed.read_bytes() == CONTENT[201]
