@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed-stamp
 export PIP_CONSTRAINT := $(CURDIR)/constraints.txt
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: help install demo test lint format simulator lock clean
+.PHONY: help install demo test lint format simulator run lock clean
 
 help:
 	@echo "make demo       run the bundled ClassPlus simulator and sync its demo org into ./downloads"
@@ -14,6 +14,7 @@ help:
 	@echo "make lint       ruff, mypy and the import-linter layer contracts only"
 	@echo "make format     format the code with ruff"
 	@echo "make simulator  run the ClassPlus simulator in the foreground (demo world)"
+	@echo "make run        run the Telegram bot (settings from the environment or .env)"
 	@echo "make lock       re-pin constraints.txt from the current virtualenv"
 	@echo "make clean      remove the virtualenv, caches and demo output"
 
@@ -43,6 +44,9 @@ format: $(STAMP)
 
 simulator: $(STAMP)
 	$(PY) -m entrypoints.simulator --world demo
+
+run: $(STAMP)
+	$(VENV)/bin/cpbatch bot
 
 lock: $(STAMP)
 	{ sed -n '1,2p' constraints.txt; $(PY) -m pip freeze --exclude-editable | grep -vi '^cpbatch'; \

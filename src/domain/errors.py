@@ -67,3 +67,15 @@ class UpstreamError(CpbatchError):
     """ClassPlus answered something that does not fit its contract (bad JSON, missing fields)."""
 
     kind = "upstream_error"
+
+
+class CredentialError(CpbatchError):
+    """Stored credentials cannot be used (wrong SECRET_KEY, damaged data); nothing is deleted."""
+
+    kind = "credential_error"
+
+
+class DeliveryError(CpbatchError):
+    """A file could not be delivered to the chat (after waiting out limits and retrying)."""
+
+    kind = "delivery_error"

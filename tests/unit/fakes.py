@@ -6,6 +6,7 @@ Each fake keeps its state in plain attributes so tests can arrange and inspect i
 from __future__ import annotations
 
 import asyncio
+import base64
 import hashlib
 from collections import Counter
 from collections.abc import AsyncIterable, AsyncIterator, Callable, Sequence
@@ -18,9 +19,11 @@ from application.fetching import FileFetcher
 from application.listings import ListingService
 from domain.errors import (
     AuthenticationError,
+    CredentialError,
     NotDownloadableError,
     OrgCodeNotFoundError,
     StorageError,
+    ValidationError,
 )
 from domain.identifiers import AccessToken, OrgCode
 from domain.models import (
@@ -97,6 +100,11 @@ class FakeClassPlus:
         self.open_now = 0
         self.open_max = 0
         self.closed = False
+        # OTP login: accounts by (org code, mobile); the code ClassPlus "texts" is otp_code.
+        self.accounts: dict[tuple[str, str], AccessToken] = {}
+        self.otp_code = "123456"
+        self.otp_sessions: dict[str, tuple[str, str]] = {}  # session id -> (org code, mobile)
+        self.otp_error: BaseException | None = None  # raised by request_otp when set
 
     # -- arranging the world ------------------------------------------------------------
     def add_org(self, code: str = "demo", org_id: int = 7, name: str = "Demo Academy") -> Org:
@@ -195,6 +203,34 @@ class FakeClassPlus:
 
     async def close(self) -> None:
         self.closed = True
+
+    # -- OTP login and token checks -------------------------------------------------------
+    def add_account(self, org: Org, mobile: str, token: AccessToken) -> None:
+        """A user registered in `org` with this mobile number, whose login yields `token`."""
+        self.accounts[(org.code.value, mobile)] = token
+
+    async def request_otp(self, org: Org, mobile: str) -> str:
+        self.calls["request_otp"] += 1
+        if self.otp_error is not None:
+            raise self.otp_error
+        if not mobile.lstrip("+").isdigit():
+            raise ValidationError("ClassPlus did not accept that mobile number.")
+        session_id = f"otp-session-{len(self.otp_sessions) + 1}"
+        self.otp_sessions[session_id] = (org.code.value, mobile)
+        return session_id
+
+    async def verify_otp(self, org: Org, mobile: str, session_id: str, otp: str) -> AccessToken:
+        self.calls["verify_otp"] += 1
+        if self.otp_sessions.get(session_id) != (org.code.value, mobile) or otp != self.otp_code:
+            raise AuthenticationError("That one-time code is wrong or has expired.")
+        token = self.accounts.get((org.code.value, mobile))
+        if token is None:
+            raise AuthenticationError(f"This mobile number is not registered with {org.name}.")
+        return token
+
+    async def check_token(self, org: Org, token: AccessToken) -> None:
+        self.calls["check_token"] += 1
+        self._granted(token)
 
     def _granted(self, token: AccessToken) -> set[Batch]:
         if token.principal not in self.grants:
@@ -297,6 +333,59 @@ class InMemoryMetadataRepository:
 
     async def close(self) -> None:
         self.closed = True
+
+
+class FakeCipher:
+    """SecretCipher that scrambles (never stores plaintext) and knows which key it used."""
+
+    def __init__(self, key: int = 0x5A) -> None:
+        self.key = key
+
+    def encrypt(self, plaintext: str) -> bytes:
+        scrambled = bytes(b ^ self.key for b in plaintext.encode())
+        return f"fake{self.key}:".encode() + base64.b64encode(scrambled)
+
+    def decrypt(self, ciphertext: bytes) -> str:
+        prefix = f"fake{self.key}:".encode()
+        if not ciphertext.startswith(prefix):
+            raise CredentialError("Stored credentials were encrypted with another key.")
+        scrambled = base64.b64decode(ciphertext[len(prefix) :])
+        return bytes(b ^ self.key for b in scrambled).decode()
+
+
+class InMemoryCredentialRepository:
+    """CredentialRepository in a dict keyed by (user id, org code)."""
+
+    def __init__(self) -> None:
+        self.rows: dict[tuple[int, str], bytes] = {}
+
+    async def save_credential(self, user_id: int, org_code: str, ciphertext: bytes) -> None:
+        self.rows[(user_id, org_code)] = ciphertext
+
+    async def load_credential(self, user_id: int, org_code: str) -> bytes | None:
+        return self.rows.get((user_id, org_code))
+
+    async def delete_credentials(self, user_id: int, org_code: str | None = None) -> int:
+        doomed = [k for k in self.rows if k[0] == user_id and org_code in (None, k[1])]
+        for key in doomed:
+            del self.rows[key]
+        return len(doomed)
+
+    async def credential_orgs(self, user_id: int) -> list[str]:
+        return sorted(org for user, org in self.rows if user == user_id)
+
+
+class InMemoryRemoteFileIds:
+    """RemoteFileIdRepository in a dict keyed by (sha256, part)."""
+
+    def __init__(self) -> None:
+        self.ids: dict[tuple[str, int], str] = {}
+
+    async def load_remote_file_id(self, sha256: str, part: int = 0) -> str | None:
+        return self.ids.get((sha256, part))
+
+    async def save_remote_file_id(self, sha256: str, remote_id: str, part: int = 0) -> None:
+        self.ids[(sha256, part)] = remote_id
 
 
 @dataclass

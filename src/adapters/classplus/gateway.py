@@ -11,8 +11,9 @@ import structlog
 from adapters.classplus.downloads import HttpFileStream, open_stream
 from adapters.classplus.errors import CallErrors
 from adapters.classplus.http import ApiClient
-from adapters.classplus.listing import list_courses, list_tutor_batches
+from adapters.classplus.listing import list_courses, list_tutor_batches, probe_token
 from adapters.classplus.mapping import org_from
+from adapters.classplus.otp import request_otp, verify_otp
 from adapters.classplus.settings import ClassPlusSettings
 from adapters.classplus.stats import GatewayStats
 from adapters.classplus.tokens import check_token_for_org
@@ -74,6 +75,15 @@ class ClassPlusHttpGateway:
         self, file: BatchFile, *, start: int = 0
     ) -> AbstractAsyncContextManager[HttpFileStream]:
         return open_stream(self._api, self.settings, self.stats, file, start)
+
+    async def request_otp(self, org: Org, mobile: str) -> str:
+        return await request_otp(self._api, org, mobile)
+
+    async def verify_otp(self, org: Org, mobile: str, session_id: str, otp: str) -> AccessToken:
+        return await verify_otp(self._api, self.settings, org, mobile, session_id, otp)
+
+    async def check_token(self, org: Org, token: AccessToken) -> None:
+        await probe_token(self._api, org, token)
 
     async def close(self) -> None:
         await self._api.close()

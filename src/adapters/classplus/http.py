@@ -1,8 +1,9 @@
 """The one aiohttp session of the adapter, and the choke point of every API call.
 
 Every API request goes through `ApiClient.call`: the shared rate limiter, the retry policy,
-the web header profile and the envelope parsing. The session is created lazily inside the
-running loop, never at import or construction time.
+the web header profile and the envelope parsing. The OTP endpoints alone use `call_once`:
+the same limiter and headers, one attempt, the raw answer. The session is created lazily
+inside the running loop, never at import or construction time.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import json
 from collections.abc import Mapping
+from dataclasses import dataclass
 
 import aiohttp
 from aiolimiter import AsyncLimiter
@@ -29,6 +31,15 @@ from domain.errors import DownloadFailedError
 from domain.identifiers import AccessToken
 
 MAX_API_BODY = 32 * 1024 * 1024
+
+
+@dataclass(frozen=True, slots=True)
+class RawAnswer:
+    """One unretried HTTP answer: status, body (capped) and Retry-After in seconds."""
+
+    status: int
+    body: bytes
+    retry_after: float | None
 
 
 class ApiClient:
@@ -103,7 +114,7 @@ class ApiClient:
             async for attempt in retrying(self._settings, self.count_retry, path=path):
                 with attempt:
                     attempts = attempt.retry_state.attempt_number
-                    status, raw = await self._attempt(session, method, path, token, params, body)
+                    answer = await self._attempt(session, method, path, token, params, body)
         except Exception as exc:
             if is_retryable(exc):
                 raise errors.after_retries(exc, attempts) from None
@@ -112,7 +123,21 @@ class ApiClient:
                     f"cpbatch could not ask ClassPlus {path}: {type(exc).__name__}."
                 ) from None
             raise
-        return data_of(status, raw, errors)
+        return data_of(answer.status, answer.body, errors)
+
+    async def call_once(
+        self, method: str, path: str, *, body: Mapping[str, object] | None = None
+    ) -> RawAnswer:
+        """Exactly one request, whatever the answer (for OTP endpoints, which must never be
+        retried): every status is returned as is. Transport failures raise
+        DownloadFailedError; the rate limiter and header profile still apply."""
+        session = self.session()
+        try:
+            return await self._attempt(session, method, path, None, None, body, retry=False)
+        except (TimeoutError, aiohttp.ClientError, ValueError) as exc:
+            raise DownloadFailedError(
+                f"cpbatch could not reach ClassPlus {path}: {type(exc).__name__}."
+            ) from None
 
     async def close(self) -> None:
         self._closed = True
@@ -131,7 +156,9 @@ class ApiClient:
         token: AccessToken | None,
         params: Mapping[str, str] | None,
         body: Mapping[str, object] | None,
-    ) -> tuple[int, bytes]:
+        *,
+        retry: bool = True,
+    ) -> RawAnswer:
         assert self._limiter is not None
         data = json.dumps(body).encode() if body is not None else None
         async with self._limiter:
@@ -144,10 +171,10 @@ class ApiClient:
                 headers=self._headers(token, with_body=data is not None),
                 allow_redirects=False,  # a redirect must not carry the token elsewhere
             ) as resp:
-                if is_retryable_status(resp.status):
-                    retry_after = parse_retry_after(resp.headers.get("Retry-After"))
+                retry_after = parse_retry_after(resp.headers.get("Retry-After"))
+                if retry and is_retryable_status(resp.status):
                     raise RetryableStatus(resp.status, retry_after)
-                return resp.status, await _read_capped(resp, path)
+                return RawAnswer(resp.status, await _read_capped(resp, path), retry_after)
 
     def _headers(self, token: AccessToken | None, *, with_body: bool) -> dict[str, str]:
         s = self._settings

@@ -12,6 +12,7 @@ from adapters.classplus.mapping import (
     is_entitled,
 )
 from adapters.classplus.settings import ClassPlusSettings
+from adapters.classplus.tokens import check_token_for_org
 from domain.identifiers import AccessToken
 from domain.models import Batch, Org
 
@@ -70,3 +71,11 @@ async def list_tutor_batches(
         done = offset >= total if total is not None else len(rows) < limit
         if done or not rows or not new:
             return list(found.values())
+
+
+async def probe_token(api: ApiClient, org: Org, token: AccessToken) -> None:
+    """The cheapest authenticated call (one course at most), after the local claim checks:
+    returns if ClassPlus accepts the token for `org`, AuthenticationError if not."""
+    check_token_for_org(token, org)
+    params = {"tabCategoryId": "1", "limit": "1", "offset": "0"}
+    await api.call("GET", COURSES_PATH, CallErrors(path=COURSES_PATH), token=token, params=params)

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import hashlib
+import re
 from dataclasses import dataclass, fields
 from urllib.parse import urlsplit
 
 from adapters.classplus.hosts import is_loopback_host
 from domain.errors import ValidationError
 
+_FINGERPRINT = re.compile(r"[0-9a-f]{32}")
 KIB = 1024
 GIB = 1024**3
 
@@ -57,10 +60,13 @@ class ClassPlusSettings:
     folder_page_size: int = 30
     max_depth: int = 20
 
-    # Web header profile. `device_id` should be a per-install stable value.
+    # Web header profile. `device_id` should be a per-install stable value; `fingerprint_id`
+    # (sent when verifying an OTP) is 32 lower-case hex digits; None derives it from
+    # `device_id` (see `fingerprint`), so it is just as stable.
     api_version: str = "52"
     region: str = "IN"
     device_id: str = "516"
+    fingerprint_id: str | None = None
     origin: str = "https://web.classplusapp.com"
     referer: str = "https://web.classplusapp.com/"
     accept_language: str = "en"
@@ -87,7 +93,22 @@ class ClassPlusSettings:
                 raise ValidationError(f"The ClassPlus setting {f.name} must be positive.")
         if not self.file_hosts:
             raise ValidationError("At least one ClassPlus file host must be allowed.")
+        if self.fingerprint_id is not None and not _FINGERPRINT.fullmatch(self.fingerprint_id):
+            raise ValidationError(
+                "The ClassPlus setting fingerprint_id must be 32 lower-case hex digits."
+            )
 
     @property
     def api_root(self) -> str:
         return self.base_url.rstrip("/")
+
+    @property
+    def fingerprint(self) -> str:
+        """The fingerprintId sent with an OTP: `fingerprint_id`, or one derived from
+        `device_id` (stable per install; it identifies no one)."""
+        return self.fingerprint_id or fingerprint_for(self.device_id)
+
+
+def fingerprint_for(device_id: str) -> str:
+    """A stable 32-hex fingerprint id for a device id: same install, same fingerprint."""
+    return hashlib.sha256(f"cpbatch-fingerprint:{device_id}".encode()).hexdigest()[:32]

@@ -61,7 +61,30 @@ def _v1_initial(db: sqlite3.Connection) -> None:
     db.execute("CREATE INDEX sync_runs_org ON sync_runs (org_code, finished_at)")
 
 
-MIGRATIONS: tuple[Migration, ...] = (_v1_initial,)
+def _v2_bot_tables(db: sqlite3.Connection) -> None:
+    """The bot's tables: encrypted tokens per chat user and org (ciphertext only), and the
+    chat service's ids of uploaded blobs, per part."""
+    db.execute(
+        """CREATE TABLE credentials (
+            user_id INTEGER NOT NULL,
+            org_code TEXT NOT NULL,
+            ciphertext BLOB NOT NULL,
+            updated_at REAL NOT NULL,
+            PRIMARY KEY (user_id, org_code)
+        )"""
+    )
+    db.execute(
+        """CREATE TABLE remote_file_ids (
+            sha256 TEXT NOT NULL,
+            part INTEGER NOT NULL,
+            remote_id TEXT NOT NULL,
+            saved_at REAL NOT NULL,
+            PRIMARY KEY (sha256, part)
+        )"""
+    )
+
+
+MIGRATIONS: tuple[Migration, ...] = (_v1_initial, _v2_bot_tables)
 
 
 def schema_version(db: sqlite3.Connection) -> int:

@@ -8,23 +8,31 @@ import time
 from collections.abc import AsyncIterator, Callable, Sequence
 from pathlib import Path
 from types import TracebackType
-from typing import Self, TypeVar
+from typing import TYPE_CHECKING, Self, TypeVar
 
 import structlog
 
 from adapters import serialization as ser
 from adapters.sqlite import statements as sql
 from adapters.sqlite.connection import SqliteThread
+from adapters.sqlite.credentials import SqliteCredentials
 from adapters.sqlite.migrations import migrate
+from adapters.sqlite.remote_file_ids import SqliteRemoteFileIds
 from domain.errors import StorageError
 from domain.models import Batch, BatchFile, FileRecord, OrgListing, SyncReport
+
+if TYPE_CHECKING:
+    from application.ports.credentials import CredentialRepository, RemoteFileIdRepository
+    from application.ports.storage import MetadataRepository
 
 log = structlog.get_logger(__name__)
 T = TypeVar("T")
 
 
-class SqliteMetadataRepository:
-    """File records, the per-user listing cache and sync history in one SQLite file.
+class SqliteMetadataRepository(SqliteCredentials, SqliteRemoteFileIds):
+    """File records, the per-user listing cache and sync history in one SQLite file; also
+    the bot's encrypted credentials and remote file ids (CredentialRepository and
+    RemoteFileIdRepository, from the mixins).
 
     Open with `await SqliteMetadataRepository.open(path)` (usable as `async with`), and
     `await repo.close()` (idempotent). Opening creates the file (mode 0o600) and applies
@@ -160,6 +168,14 @@ class SqliteMetadataRepository:
             return parse(_json(row[0], "listing"))
 
         return await self._thread.run(query, doing="read the listing cache")
+
+
+if TYPE_CHECKING:  # mypy proves the class implements the ports
+
+    def _implements_the_ports(
+        repo: SqliteMetadataRepository,
+    ) -> tuple[MetadataRepository, CredentialRepository, RemoteFileIdRepository]:
+        return repo, repo, repo
 
 
 def _record(row: tuple[object, ...]) -> FileRecord:

@@ -46,6 +46,24 @@ SELECT_RECENT_SYNCS = (
     "ORDER BY finished_at DESC, id DESC LIMIT ?"
 )
 
+# The bot's tables (schema v2). Org codes arrive lower-cased.
+UPSERT_CREDENTIAL = (
+    "INSERT INTO credentials (user_id, org_code, ciphertext, updated_at) VALUES (?, ?, ?, ?) "
+    "ON CONFLICT (user_id, org_code) DO UPDATE SET "
+    "ciphertext = excluded.ciphertext, updated_at = excluded.updated_at"
+)
+SELECT_CREDENTIAL = "SELECT ciphertext FROM credentials WHERE user_id = ? AND org_code = ?"
+DELETE_CREDENTIAL = "DELETE FROM credentials WHERE user_id = ? AND org_code = ?"
+DELETE_CREDENTIALS_OF_USER = "DELETE FROM credentials WHERE user_id = ?"
+SELECT_CREDENTIAL_ORGS = "SELECT org_code FROM credentials WHERE user_id = ? ORDER BY org_code"
+
+UPSERT_REMOTE_FILE_ID = (
+    "INSERT INTO remote_file_ids (sha256, part, remote_id, saved_at) VALUES (?, ?, ?, ?) "
+    "ON CONFLICT (sha256, part) DO UPDATE SET "
+    "remote_id = excluded.remote_id, saved_at = excluded.saved_at"
+)
+SELECT_REMOTE_FILE_ID = "SELECT remote_id FROM remote_file_ids WHERE sha256 = ? AND part = ?"
+
 
 def record_rows_for(db: sqlite3.Connection, keys: Sequence[str]) -> list[tuple[object, ...]]:
     """Rows for these keys, in IN-lists of KEYS_PER_QUERY (thousands of keys are fine)."""

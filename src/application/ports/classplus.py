@@ -57,4 +57,19 @@ class ClassPlusGateway(Protocol):
         ValidationError when the file exceeds the configured maximum size."""
         ...
 
+    async def request_otp(self, org: Org, mobile: str) -> str:
+        """Ask ClassPlus to send a one-time password to the user's own registered mobile number;
+        returns the OTP session id. Never retried automatically (ClassPlus throttles OTPs hard):
+        RateLimitExceededError when throttled, ValidationError for a malformed number."""
+        ...
+
+    async def verify_otp(self, org: Org, mobile: str, session_id: str, otp: str) -> AccessToken:
+        """Exchange the OTP for the user's access token. AuthenticationError for a wrong or
+        expired OTP, or a number not registered in this org (never registers an account)."""
+        ...
+
+    async def check_token(self, org: Org, token: AccessToken) -> None:
+        """A cheap call that proves the token works for this org; AuthenticationError if not."""
+        ...
+
     async def close(self) -> None: ...

@@ -14,6 +14,8 @@ from rich.console import Console
 from domain.errors import CpbatchError
 from entrypoints import presenters
 from entrypoints.bootstrap import running
+from entrypoints.bot_config import load_bot_settings
+from entrypoints.bot_runner import generate_secret_key, run_bot
 from entrypoints.cli.commands import COMMANDS, CommandContext
 from entrypoints.cli.exit_codes import ExitCode, exit_code_for
 from entrypoints.cli.parser import build_parser
@@ -26,6 +28,9 @@ log = structlog.get_logger(__name__)
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     err = Console(stderr=True, highlight=False)
+    if args.command == "secret-key":
+        sys.stdout.write(generate_secret_key() + "\n")
+        return ExitCode.OK
     try:
         settings = load_settings(env_file=args.env_file)
         configure_logging(args.log_level or settings.log_level, settings.log_format)
@@ -47,6 +52,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 async def _run(args: argparse.Namespace, settings: Settings) -> ExitCode:
+    if args.command == "bot":
+        await run_bot(settings, load_bot_settings(env_file=args.env_file))
+        return ExitCode.OK
     async with running(settings) as app:
         return await COMMANDS[args.command](CommandContext(args, settings, app))
 

@@ -86,4 +86,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sync.add_argument("--dry-run", action="store_true", help="list what would be downloaded")
     sync.add_argument("--force", action="store_true", help="download even unchanged files")
+    commands.add_parser(
+        "bot",
+        parents=[common],
+        help="run the Telegram bot (BOT_TOKEN, TELEGRAM_API_ID, TELEGRAM_API_HASH, SECRET_KEY, "
+        "ADMIN_USER_IDS)",
+    )
+    commands.add_parser(
+        "secret-key", help="print a new random SECRET_KEY for the bot's stored credentials"
+    )
     return parser

@@ -1,6 +1,7 @@
 """Fixtures that run the storage contract suites against every adapter of a port.
 
-`blob_store` / `metadata_repo` are parametrized by implementation. MongoDB params are listed
+`blob_store` / `metadata_repo` / `credential_kit` / `remote_file_id_kit` are parametrized by
+implementation. MongoDB params are listed
 now so their skip shows in every run; a later issue plugs the adapters in here.
 """
 
@@ -8,11 +9,12 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 import pytest
-from storage_kits import BlobStoreKit, MetadataKit
+from storage_kits import BlobStoreKit, CredentialKit, MetadataKit, RemoteFileIdKit
 
 from adapters.filesystem import FilesystemBlobStore
 from adapters.sqlite import SqliteMetadataRepository
@@ -71,3 +73,49 @@ async def metadata_kit(
 @pytest.fixture
 async def metadata_repo(metadata_kit: MetadataKit) -> MetadataRepository:
     return await metadata_kit.open()
+
+
+@asynccontextmanager
+async def _sqlite_opener(
+    path: Path,
+) -> AsyncIterator[Callable[[], Awaitable[SqliteMetadataRepository]]]:
+    """Opens handles on the database at `path`; closes every one of them on exit."""
+    opened: list[SqliteMetadataRepository] = []
+
+    async def open_sqlite() -> SqliteMetadataRepository:
+        repo = await SqliteMetadataRepository.open(path)
+        opened.append(repo)
+        return repo
+
+    try:
+        yield open_sqlite
+    finally:
+        for repo in opened:
+            await repo.close()
+
+
+def _sqlite_files_bytes(path: Path) -> bytes:
+    """The database file and its -wal and -shm companions, as they are on disk now."""
+    files = (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm"))
+    return b"".join(f.read_bytes() for f in files if f.exists())
+
+
+@pytest.fixture(params=["sqlite", "mongodb"])
+async def credential_kit(
+    request: pytest.FixtureRequest, tmp_path: Path
+) -> AsyncIterator[CredentialKit]:
+    if request.param == "mongodb":
+        _skip_mongodb()
+    path = tmp_path / "state" / "metadata.sqlite3"
+    async with _sqlite_opener(path) as open_sqlite:
+        yield CredentialKit(open_sqlite, lambda: _sqlite_files_bytes(path))
+
+
+@pytest.fixture(params=["sqlite", "mongodb"])
+async def remote_file_id_kit(
+    request: pytest.FixtureRequest, tmp_path: Path
+) -> AsyncIterator[RemoteFileIdKit]:
+    if request.param == "mongodb":
+        _skip_mongodb()
+    async with _sqlite_opener(tmp_path / "state" / "metadata.sqlite3") as open_sqlite:
+        yield RemoteFileIdKit(open_sqlite)

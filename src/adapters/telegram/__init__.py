@@ -1,0 +1,7 @@
+"""The Telegram adapter (Pyrogram/kurigram, MTProto): the ChatPort, the update feed, the client."""
+
+from adapters.telegram.chat import PyrogramChat
+from adapters.telegram.client import build_client, telegram_client_resource
+from adapters.telegram.updates import TelegramUpdates
+
+__all__ = ["PyrogramChat", "TelegramUpdates", "build_client", "telegram_client_resource"]

@@ -1,0 +1,1 @@
+"""The Telegram bot's conversation, expressed against the chat port: no chat library inside."""

@@ -1,0 +1,60 @@
+"""What the bot says while browsing: batch pages, folder screens and button labels."""
+
+from __future__ import annotations
+
+from domain.models import Org
+from domain.sizes import format_bytes
+
+PREV = "◀ Prev"
+NEXT = "Next ▶"
+UP = "⬆ Up"
+BACK = "⬅ Back to batches"
+NO_BATCHES = "Your account can't open any batches in this organization."
+EMPTY_FOLDER = "This folder is empty."
+
+
+def page_counter(page: int, pages: int) -> str:
+    return f"Page {page + 1} of {pages}"
+
+
+def batches_header(org: Org, count: int) -> str:
+    plural = "batch" if count == 1 else "batches"
+    return f"🏫 {org.name}\n✅ Found {count} {plural}. Tap one to browse its files."
+
+
+def folder_header(
+    org_code: str,
+    batch_name: str,
+    batch_key: str,
+    folder: tuple[str, ...],
+    folders: int,
+    files: int,
+) -> str:
+    where = "/" + "/".join(folder)
+    return (
+        f"📚 {batch_name}\n📁 {where} · {folders} folder{'s' * (folders != 1)}, "
+        f"{files} file{'s' * (files != 1)}\n"
+        f"Tap a file to receive it. Everything at once: /sync {org_code} {batch_key}"
+    )
+
+
+def download_all(count: int, size: int) -> str:
+    return f"⬇ Download all ({count} file{'s' * (count != 1)}, {format_bytes(size)})"
+
+
+def batch_button(name: str, files: int | None) -> str:
+    return f"📚 {_short(name)}" + (f" ({files})" if files is not None else "")
+
+
+def folder_button(name: str, files: int) -> str:
+    return f"📁 {_short(name)} ({files})"
+
+
+def file_button(name: str, size: int | None, downloadable: bool, video: bool) -> str:
+    if downloadable:
+        return f"📄 {_short(name)} · {format_bytes(size)}"
+    return f"{'🎬' if video else '🚫'} {_short(name)} · not downloadable"
+
+
+def _short(text: str, limit: int = 40) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"

@@ -1,0 +1,91 @@
+"""Buttons carry short random keys; what a key means stays on the server, bound to the user it
+was shown to, until it expires. Stale, forged and foreign keys resolve to nothing."""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from application.bot.state import ExpiringStore
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class ShowBatches:
+    """A page of the org's batches."""
+
+    org_code: str
+    page: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class ShowFolder:
+    """A page of one folder of a batch; `batches_page` is where Back returns to."""
+
+    org_code: str
+    batch_key: str
+    folder: tuple[str, ...] = ()
+    page: int = 0
+    batches_page: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class PickFile:
+    org_code: str
+    batch_key: str
+    file_id: int
+
+
+@dataclass(frozen=True, slots=True)
+class DownloadAll:
+    """Every downloadable file in a folder of a batch and below it."""
+
+    org_code: str
+    batch_key: str
+    folder: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Ignore:
+    """A label-only button (the page counter)."""
+
+
+Action = ShowBatches | ShowFolder | PickFile | DownloadAll | Ignore
+
+KEY_BYTES = 9  # 12 URL-safe characters, 72 random bits: well inside Telegram's 64 bytes
+
+
+class CallbackRegistry:
+    """The server-side meaning of button keys."""
+
+    def __init__(
+        self, ttl_s: float, clock: Callable[[], float], *, max_entries: int = 200_000
+    ) -> None:
+        self._actions: ExpiringStore[str, tuple[int, Action]] = ExpiringStore(
+            ttl_s, clock, max_entries=max_entries
+        )
+
+    def issue(self, user_id: int, action: Action) -> str:
+        key = secrets.token_urlsafe(KEY_BYTES)
+        self._actions.put(key, (user_id, action))
+        return key
+
+    def issuer(self, user_id: int) -> Callable[[Action], str]:
+        """`issue` bound to one user, for building that user's keyboards."""
+        return lambda action: self.issue(user_id, action)
+
+    def resolve(self, user_id: int, key: str) -> Action | None:
+        """The action behind a key shown to this user, or None when the key is unknown, expired
+        or was shown to someone else (who pressed it is logged, what it was is not)."""
+        entry = self._actions.get(key)
+        if entry is None:
+            log.info("bot_callback_unknown user_id=%s", user_id)
+            return None
+        owner, action = entry
+        if owner != user_id:
+            log.warning("bot_callback_foreign user_id=%s", user_id)
+            return None
+        return action

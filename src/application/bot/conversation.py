@@ -1,0 +1,192 @@
+"""The bot's conversation: every update from the chat adapter comes in here.
+
+An update passes the gate (allow-list, rate limit), then goes to the flow it belongs to, under
+the user's lock so one user's updates are handled in order. Long work runs as jobs."""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from application.blob_cache import TieredBlobStore
+from application.bot import texts
+from application.bot.access import AccessControl
+from application.bot.browse import BrowseFlow
+from application.bot.callbacks import (
+    Action,
+    CallbackRegistry,
+    DownloadAll,
+    PickFile,
+    ShowBatches,
+    ShowFolder,
+)
+from application.bot.commands import CommandRouter
+from application.bot.credentials import NotLoggedInError, TokenVault
+from application.bot.delivery import FileSender
+from application.bot.dialog import Dialog
+from application.bot.downloads import DownloadFlow
+from application.bot.events import ConversationHandler, IncomingCallback, IncomingMessage
+from application.bot.gate import Gate, parse_command
+from application.bot.job_runner import ChatJobRunner
+from application.bot.jobs import JobManager
+from application.bot.login import LoginFlow
+from application.bot.rate_limit import RequestRateLimiter
+from application.bot.settings import BotPolicy
+from application.bot.state import ExpiringStore, Step, UserLocks
+from application.bot.sync_command import SyncCommand
+from application.bot.use_cases import BotUseCases
+from application.ports import (
+    ChatPort,
+    ClassPlusGateway,
+    CredentialRepository,
+    MetadataRepository,
+    RemoteFileIdRepository,
+    SecretCipher,
+)
+from domain.errors import AuthenticationError, CpbatchError, CredentialError
+
+log = logging.getLogger(__name__)
+
+
+class BotConversation(ConversationHandler):
+    """Implements ConversationHandler. Built once by the composition root:
+
+        BotConversation(
+            chat=...,          # ChatPort (the Pyrogram adapter)
+            use_cases=...,     # BotUseCases: lookup_org, get_batches, get_batch_files,
+                               #   file_info, download_batch, sync_org
+            gateway=...,       # ClassPlusGateway: request_otp, verify_otp, check_token
+            blobs=...,         # TieredBlobStore: exports and reads for uploads
+            repository=...,    # MetadataRepository: file records (the sha256 of stored files)
+            credentials=...,   # CredentialRepository: encrypted tokens per user and org
+            cipher=...,        # SecretCipher
+            remote_ids=...,    # RemoteFileIdRepository: Telegram file ids per sha256 and part
+            policy=BotPolicy(...),
+            work_dir=...,      # scratch space for outgoing files, e.g. DATA_DIR/telegram/outgoing
+            clock=time.monotonic,
+        )
+
+    Call `close()` at shutdown: it cancels running jobs and waits for their clean-up."""
+
+    def __init__(
+        self,
+        *,
+        chat: ChatPort,
+        use_cases: BotUseCases,
+        gateway: ClassPlusGateway,
+        blobs: TieredBlobStore,
+        repository: MetadataRepository,
+        credentials: CredentialRepository,
+        cipher: SecretCipher,
+        remote_ids: RemoteFileIdRepository,
+        policy: BotPolicy,
+        work_dir: Path,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self._chat = chat
+        access = AccessControl(policy, clock)
+        limiter = RequestRateLimiter(policy.rate_count, policy.rate_period_s, clock)
+        self._gate = Gate(chat, access, limiter)
+        steps: ExpiringStore[int, Step] = ExpiringStore(policy.state_ttl_s, clock)
+        self._dialog = Dialog(chat, steps, policy.max_attempts)
+        self._callbacks = CallbackRegistry(policy.callback_ttl_s, clock)
+        self._locks = UserLocks()
+        self._jobs = JobManager(policy.max_jobs)
+        vault = TokenVault(credentials, cipher)
+        runner = ChatJobRunner(chat, self._jobs, clock, policy.progress_interval_s)
+        self._sender = sender = FileSender(
+            chat,
+            use_cases.download_batch,
+            blobs,
+            repository,
+            remote_ids,
+            work_dir,
+            policy.max_part_size,
+        )
+        self._browse = BrowseFlow(
+            self._dialog,
+            vault,
+            use_cases.lookup_org,
+            use_cases.get_batches,
+            use_cases.get_batch_files,
+            self._callbacks,
+            policy.page_size,
+        )
+        self._downloads = DownloadFlow(
+            vault, use_cases.file_info, use_cases.get_batch_files, sender, runner
+        )
+        login = LoginFlow(self._dialog, gateway, use_cases.lookup_org, vault)
+        sync = SyncCommand(
+            self._dialog,
+            access,
+            vault,
+            use_cases.sync_org,
+            sender,
+            runner,
+            policy.sync_concurrency,
+        )
+        self._commands = CommandRouter(self._dialog, access, self._jobs, login, self._browse, sync)
+
+    async def on_message(self, event: IncomingMessage) -> None:
+        if not await self._gate.admit(event.user_id, event.chat_id):
+            return
+        command, args = parse_command(event.text)
+        if command == "cancel":  # a running job is stopped at once, not after the lock
+            stopped = await self._jobs.cancel(event.user_id)
+            async with self._locks.of(event.user_id):
+                await self._commands.cancel(event, stopped)
+            return
+        async with self._locks.of(event.user_id):
+            try:
+                if command is None:
+                    await self._commands.answer(event)
+                else:
+                    await self._commands.command(event, command, args)
+            except CpbatchError as error:
+                await self._dialog.say(event.chat_id, texts.explain(error, ""))
+            except Exception:
+                log.exception("bot_message_failed user_id=%s command=%s", event.user_id, command)
+                await self._dialog.say(event.chat_id, texts.UNEXPECTED)
+
+    async def on_callback(self, event: IncomingCallback) -> None:
+        if not await self._gate.admit(event.user_id, event.chat_id, event.callback_id):
+            return
+        action = self._callbacks.resolve(event.user_id, event.data)
+        if action is None:
+            return await self._chat.answer_callback(
+                event.callback_id, texts.STALE_BUTTON, alert=True
+            )
+        note: str | None = None
+        async with self._locks.of(event.user_id):
+            try:
+                note = await self._act(event, action)
+            except CpbatchError as error:
+                note = texts.explain(error, getattr(action, "org_code", ""))
+                if isinstance(error, AuthenticationError | NotLoggedInError | CredentialError):
+                    await self._dialog.say(event.chat_id, note)  # lasts longer than an alert
+            except Exception:
+                log.exception("bot_callback_failed user_id=%s", event.user_id)
+                note = texts.UNEXPECTED
+        await self._chat.answer_callback(event.callback_id, note, alert=note is not None)
+
+    async def drain(self) -> None:
+        """Wait until every running job has finished."""
+        await self._jobs.drain()
+
+    async def close(self) -> None:
+        """Cancel every running job, wait for its clean-up, and empty the scratch space."""
+        await self._jobs.close()
+        await self._sender.sweep()
+
+    async def _act(self, event: IncomingCallback, action: Action) -> str | None:
+        if isinstance(action, ShowBatches):
+            await self._browse.show_batches(event, action)
+        elif isinstance(action, ShowFolder):
+            await self._browse.show_folder(event, action)
+        elif isinstance(action, PickFile):
+            return await self._downloads.pick(event, action)
+        elif isinstance(action, DownloadAll):
+            return await self._downloads.download_all(event, action)
+        return None  # Ignore: a label

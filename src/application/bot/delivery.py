@@ -1,0 +1,218 @@
+"""Sending one file of the user's own listing to their chat, moving as few bytes as possible.
+
+A file's bytes are uploaded once: the chat service's id for them is kept against the blob's
+sha256 (per part) and reused for every later send, to anyone. Entitlement is NOT decided here:
+callers pass a BatchFile taken from the user's own listing, and the download path checks it
+again through DownloadBatch."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+import secrets
+import shutil
+from contextlib import aclosing
+from dataclasses import dataclass
+from pathlib import Path
+
+from application.blob_cache import TieredBlobStore
+from application.bot import delivery_texts as say
+from application.bot import texts
+from application.bot.parts import part_count, part_name, split_into_parts
+from application.bot.progress import DownloadListener, ProgressMessage
+from application.ports import (
+    ChatPort,
+    MetadataRepository,
+    RemoteFileIdRepository,
+    Upload,
+)
+from application.ports.chat import UploadProgress
+from application.use_cases import DownloadBatch
+from domain.errors import DeliveryError
+from domain.identifiers import AccessToken
+from domain.models import BatchFile, FileRecord
+from domain.naming import sanitize_name, with_extension
+
+log = logging.getLogger(__name__)
+WHOLE = 0  # the part number of a file sent in one piece
+_SCRATCH = re.compile(r"^[0-9a-f]{16}$")  # the folders `send` makes in work_dir, and only those
+
+
+@dataclass(frozen=True, slots=True)
+class Sent:
+    name: str
+    size: int
+    parts: int
+    uploaded: bool  # False when every part went by a remembered id: no bytes moved
+
+
+class FileSender:
+    def __init__(
+        self,
+        chat: ChatPort,
+        download: DownloadBatch,
+        blobs: TieredBlobStore,
+        repository: MetadataRepository,
+        remote_ids: RemoteFileIdRepository,
+        work_dir: Path,
+        max_part_size: int,
+    ) -> None:
+        self._chat = chat
+        self._download = download
+        self._blobs = blobs
+        self._repository = repository
+        self._remote_ids = remote_ids
+        self._work_dir = work_dir
+        self._max_part_size = max_part_size
+
+    async def send(
+        self, chat_id: int, token: AccessToken, file: BatchFile, progress: ProgressMessage
+    ) -> Sent:
+        """Send `file` (from the caller's own listing) as a document, or as numbered parts.
+        Raises DeliveryError, AuthenticationError and the download's errors; cancellation
+        stops the download or upload and leaves no temporary files."""
+        name = with_extension(sanitize_name(file.name), file.mime_type)
+        record = await self._record(file)
+        already: set[int] = set()
+        if record is not None:
+            already = await self._send_remembered(chat_id, file, name, record)
+            if len(already) == part_count(record.size, self._max_part_size):
+                return Sent(name, record.size, len(already), uploaded=False)
+        result = await self._download.execute(
+            token,
+            file.batch.org.code,
+            file.id,
+            batch=file.batch.key,
+            progress=DownloadListener(progress),
+        )
+        sha256, size = result.stored.sha256, result.stored.size
+        if record is None or record.sha256 != sha256:
+            already = set()  # other bytes than the ones remembered
+        if size == 0:
+            raise DeliveryError(say.EMPTY_FILE)
+        parts = part_count(size, self._max_part_size)
+        folder = self._work_dir / secrets.token_hex(8)  # one per send: sends never collide
+        try:
+            if parts == 1:
+                await self._upload_whole(chat_id, file, name, sha256, size, folder, progress)
+            else:
+                await self._upload_parts(
+                    chat_id, file, name, sha256, size, folder, progress, already
+                )
+        finally:
+            await asyncio.to_thread(shutil.rmtree, folder, True)
+        return Sent(name, size, parts, uploaded=True)
+
+    async def sweep(self) -> None:
+        """Remove scratch folders left in work_dir (by a crash, say); call when no job runs."""
+        await asyncio.to_thread(_sweep, self._work_dir)
+
+    async def _record(self, file: BatchFile) -> FileRecord | None:
+        record = (await self._repository.get_records([file.record_key])).get(file.record_key)
+        return record if record is not None and record.matches(file) else None
+
+    async def _send_remembered(
+        self, chat_id: int, file: BatchFile, name: str, record: FileRecord
+    ) -> set[int]:
+        """Send parts by remembered id, in order, up to the first one without a usable id."""
+        count = part_count(record.size, self._max_part_size)
+        sent: set[int] = set()
+        for number in range(1, count + 1) if count > 1 else (WHOLE,):
+            remote_id = await self._remote_ids.load_remote_file_id(record.sha256, number)
+            if remote_id is None:
+                break
+            upload = Upload(part_name(name, number) if number else name, remote_id=remote_id)
+            try:
+                await self._chat.send_document(
+                    chat_id, upload, self._caption(file, name, record.size, number, count)
+                )
+            except DeliveryError:  # e.g. an id the chat service no longer knows: upload again
+                log.warning("bot_remote_id_rejected sha256=%s part=%s", record.sha256, number)
+                break
+            sent.add(number)
+        if count > 1 and len(sent) == count:
+            await self._join_note(chat_id, name, count)
+        return sent
+
+    async def _upload_whole(
+        self,
+        chat_id: int,
+        file: BatchFile,
+        name: str,
+        sha256: str,
+        size: int,
+        folder: Path,
+        progress: ProgressMessage,
+    ) -> None:
+        path = folder / name
+        await self._blobs.export(sha256, path)
+        progress.phase(texts.UPLOADING)
+        sent = await self._chat.send_document(
+            chat_id,
+            Upload(name, path=path),
+            self._caption(file, name, size, WHOLE, 1),
+            progress=_reporter(progress),
+        )
+        await self._remote_ids.save_remote_file_id(sha256, sent.remote_id, WHOLE)
+
+    async def _upload_parts(
+        self,
+        chat_id: int,
+        file: BatchFile,
+        name: str,
+        sha256: str,
+        size: int,
+        folder: Path,
+        progress: ProgressMessage,
+        already: set[int],
+    ) -> None:
+        parts = split_into_parts(
+            self._blobs.read(sha256), size, self._max_part_size, folder, name, skip=already
+        )
+        async with aclosing(parts):
+            async for part in parts:
+                caption = self._caption(file, name, size, part.number, part.count)
+                remote_id = await self._remote_ids.load_remote_file_id(sha256, part.number)
+                if remote_id is not None:
+                    try:
+                        await self._chat.send_document(
+                            chat_id, Upload(part.name, remote_id=remote_id), caption
+                        )
+                        continue
+                    except DeliveryError:
+                        log.warning("bot_remote_id_rejected sha256=%s part=%s", sha256, part.number)
+                progress.phase(f"{texts.UPLOADING} part {part.number} of {part.count}")
+                sent = await self._chat.send_document(
+                    chat_id,
+                    Upload(part.name, path=part.path),
+                    caption,
+                    progress=_reporter(progress),
+                )
+                await self._remote_ids.save_remote_file_id(sha256, sent.remote_id, part.number)
+        await self._join_note(chat_id, name, part_count(size, self._max_part_size))
+
+    def _caption(self, file: BatchFile, name: str, total: int, number: int, count: int) -> str:
+        if number == WHOLE:
+            return say.caption(name, total, file.batch.name)
+        size = min(self._max_part_size, total - (number - 1) * self._max_part_size)
+        return say.part_caption(name, number, count, size, total, file.batch.name)
+
+    async def _join_note(self, chat_id: int, name: str, count: int) -> None:
+        names = [part_name(name, n) for n in range(1, count + 1)]
+        await self._chat.send_text(chat_id, say.join_note(name, names, self._max_part_size))
+
+
+def _reporter(progress: ProgressMessage) -> UploadProgress:
+    async def report(done: int, total: int) -> None:
+        progress.update(done, total)
+
+    return report
+
+
+def _sweep(work_dir: Path) -> None:
+    if not work_dir.is_dir():
+        return
+    for entry in work_dir.iterdir():
+        if _SCRATCH.fullmatch(entry.name) and entry.is_dir():
+            shutil.rmtree(entry, ignore_errors=True)

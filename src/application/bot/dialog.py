@@ -1,0 +1,51 @@
+"""What the conversation's flows share: the chat, each user's pending question, and the rule
+that a wrongly typed answer gets one more chance (policy.max_attempts in all)."""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+
+from application.bot import texts
+from application.bot.events import IncomingMessage
+from application.bot.state import ExpiringStore, Step
+from application.ports import ChatPort, Keyboard
+
+log = logging.getLogger(__name__)
+
+
+class Dialog:
+    def __init__(self, chat: ChatPort, steps: ExpiringStore[int, Step], max_attempts: int) -> None:
+        self.chat = chat
+        self._steps = steps
+        self._max_attempts = max_attempts
+
+    async def say(self, chat_id: int, text: str, keyboard: Keyboard | None = None) -> int:
+        return await self.chat.send_text(chat_id, text, keyboard)
+
+    def pending(self, user_id: int) -> Step | None:
+        return self._steps.get(user_id)
+
+    def expect(self, user_id: int, step: Step) -> None:
+        self._steps.put(user_id, step)
+
+    def forget(self, user_id: int) -> Step | None:
+        return self._steps.pop(user_id)
+
+    async def retry_or_stop(
+        self, event: IncomingMessage, step: Step, reason: str, restart: str
+    ) -> None:
+        """Ask again if attempts are left, else drop the question and say how to start over."""
+        again = step.attempt < self._max_attempts
+        if again:
+            self.expect(event.user_id, dataclasses.replace(step, attempt=step.attempt + 1))
+        else:
+            self.forget(event.user_id)
+        await self.say(event.chat_id, texts.try_again(reason, again, restart))
+
+    async def delete_secret(self, event: IncomingMessage) -> None:
+        """Remove a message that carries a token or a one-time code, before anything else."""
+        try:
+            await self.chat.delete_message(event.chat_id, event.message_id)
+        except Exception:  # still go on: the login itself must not fail over this
+            log.warning("bot_secret_message_not_deleted user_id=%s", event.user_id, exc_info=True)

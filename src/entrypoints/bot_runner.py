@@ -1,0 +1,54 @@
+"""`cpbatch bot` / `make run`: start the bot, serve until SIGINT or SIGTERM, stop cleanly."""
+
+from __future__ import annotations
+
+import asyncio
+import signal
+
+import structlog
+
+from adapters.crypto import generate_secret_key
+from adapters.telegram import TelegramUpdates
+from entrypoints.bootstrap import running
+from entrypoints.bot_config import BotSettings
+from entrypoints.bot_container import BotContainer
+from entrypoints.config import Settings
+
+log = structlog.get_logger(__name__)
+
+__all__ = ["generate_secret_key", "run_bot", "serve_bot"]
+
+
+async def run_bot(settings: Settings, bot: BotSettings) -> None:
+    await serve_bot(BotContainer(settings=settings, bot_settings=bot), settings, _stop_signal())
+
+
+async def serve_bot(
+    container: BotContainer, settings: Settings, stop: asyncio.Future[None]
+) -> None:
+    """Serve updates until `stop` resolves; running jobs are cancelled and cleaned up after."""
+    async with running(settings, container):
+        conversation = await container.conversation()  # type: ignore[misc]
+        client = await container.telegram_client()
+        # Registered after the client started: the chat port needs the client, the
+        # conversation the chat port, and the update handler the conversation.
+        TelegramUpdates(conversation).register(client)
+        log.info("bot_started", admins=len(container.bot_settings().admin_user_ids))
+        try:
+            await stop
+        finally:
+            await conversation.close()
+            log.info("bot_stopped")
+
+
+def _stop_signal() -> asyncio.Future[None]:
+    loop = asyncio.get_running_loop()
+    stop: asyncio.Future[None] = loop.create_future()
+
+    def request_stop() -> None:
+        if not stop.done():
+            stop.set_result(None)
+
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(signum, request_stop)
+    return stop
