@@ -88,5 +88,7 @@ class AccessToken:
 
 
 def _shown(raw: object) -> str:
+    """The input, quoted, when it is short; long input may be a pasted secret and is not echoed."""
     text = repr(raw)
-    return text if len(text) <= 60 else text[:57] + "...'"
+    secret_shaped = isinstance(raw, str) and raw.strip().startswith("eyJ")
+    return "That" if secret_shaped or len(text) > 26 else text

@@ -29,6 +29,7 @@ async def serve_bot(
     """Serve updates until `stop` resolves; running jobs are cancelled and cleaned up after."""
     async with running(settings, container):
         conversation = await container.conversation()  # type: ignore[misc]
+        await conversation.start()
         client = await container.telegram_client()
         # Registered after the client started: the chat port needs the client, the
         # conversation the chat port, and the update handler the conversation.

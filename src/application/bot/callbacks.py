@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 import secrets
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -59,18 +60,31 @@ KEY_BYTES = 9  # 12 URL-safe characters, 72 random bits: well inside Telegram's 
 
 
 class CallbackRegistry:
-    """The server-side meaning of button keys."""
+    """The server-side meaning of button keys. Each user keeps at most `per_user` live keys
+    (their oldest lapse first), so one busy user cannot push out everyone else's buttons."""
 
     def __init__(
-        self, ttl_s: float, clock: Callable[[], float], *, max_entries: int = 200_000
+        self,
+        ttl_s: float,
+        clock: Callable[[], float],
+        *,
+        max_entries: int = 200_000,
+        per_user: int = 2_000,
     ) -> None:
         self._actions: ExpiringStore[str, tuple[int, Action]] = ExpiringStore(
             ttl_s, clock, max_entries=max_entries
         )
+        self._per_user = per_user
+        self._keys_of: dict[int, OrderedDict[str, None]] = {}
 
     def issue(self, user_id: int, action: Action) -> str:
         key = secrets.token_urlsafe(KEY_BYTES)
         self._actions.put(key, (user_id, action))
+        keys = self._keys_of.setdefault(user_id, OrderedDict())
+        keys[key] = None
+        while len(keys) > self._per_user:
+            oldest, _ = keys.popitem(last=False)
+            self._actions.pop(oldest)
         return key
 
     def issuer(self, user_id: int) -> Callable[[Action], str]:

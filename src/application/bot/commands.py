@@ -5,14 +5,12 @@ from __future__ import annotations
 from application.bot import texts
 from application.bot.access import AccessControl
 from application.bot.browse import BrowseFlow
-from application.bot.dialog import Dialog
+from application.bot.dialog import Dialog, looks_like_token
 from application.bot.events import IncomingMessage
 from application.bot.jobs import JobManager
 from application.bot.login import LoginFlow
 from application.bot.state import AwaitingOrgCode
 from application.bot.sync_command import SyncCommand
-from domain.errors import ValidationError
-from domain.identifiers import AccessToken
 
 
 class CommandRouter:
@@ -44,6 +42,7 @@ class CommandRouter:
         elif command == "token":
             await self._login.token(event, args)
         elif command == "logout":
+            await self._jobs.cancel(event.user_id)  # a job must not go on with a forgotten token
             await self._login.logout(event, args)
         elif command == "getbatches":
             await self._browse.start(event, args)
@@ -61,7 +60,7 @@ class CommandRouter:
             await self._browse.answer(event, step, event.text)
         elif step is not None:
             await self._login.answer(event, step)
-        elif _looks_like_token(event.text):
+        elif looks_like_token(event.text):
             await self._dialog.delete_secret(event)
             await self._dialog.say(event.chat_id, texts.DELETED_UNASKED_LOGIN)
         else:
@@ -83,11 +82,3 @@ class CommandRouter:
         jobs = self._jobs
         status = texts.job_status(jobs.running, jobs.active - jobs.running, jobs.max_jobs)
         await self._dialog.say(event.chat_id, status)
-
-
-def _looks_like_token(text: str) -> bool:
-    try:
-        AccessToken.parse(text)
-    except ValidationError:
-        return False
-    return True

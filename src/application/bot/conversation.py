@@ -25,7 +25,7 @@ from application.bot.callbacks import (
 from application.bot.commands import CommandRouter
 from application.bot.credentials import NotLoggedInError, TokenVault
 from application.bot.delivery import FileSender
-from application.bot.dialog import Dialog
+from application.bot.dialog import Dialog, looks_like_token
 from application.bot.downloads import DownloadFlow
 from application.bot.events import ConversationHandler, IncomingCallback, IncomingMessage
 from application.bot.gate import Gate, parse_command
@@ -34,7 +34,7 @@ from application.bot.jobs import JobManager
 from application.bot.login import LoginFlow
 from application.bot.rate_limit import RequestRateLimiter
 from application.bot.settings import BotPolicy
-from application.bot.state import ExpiringStore, Step, UserLocks
+from application.bot.state import AwaitingOtp, ExpiringStore, Step, UserLocks
 from application.bot.sync_command import SyncCommand
 from application.bot.use_cases import BotUseCases
 from application.ports import (
@@ -46,6 +46,7 @@ from application.ports import (
     SecretCipher,
 )
 from domain.errors import AuthenticationError, CpbatchError, CredentialError
+from domain.identifiers import AccessToken
 
 log = logging.getLogger(__name__)
 
@@ -86,6 +87,8 @@ class BotConversation(ConversationHandler):
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self._chat = chat
+        self._use_cases = use_cases
+        self._gateway = gateway
         access = AccessControl(policy, clock)
         limiter = RequestRateLimiter(policy.rate_count, policy.rate_period_s, clock)
         self._gate = Gate(chat, access, limiter)
@@ -115,7 +118,12 @@ class BotConversation(ConversationHandler):
             policy.page_size,
         )
         self._downloads = DownloadFlow(
-            vault, use_cases.file_info, use_cases.get_batch_files, sender, runner
+            vault,
+            use_cases.file_info,
+            use_cases.get_batch_files,
+            sender,
+            runner,
+            confirm_access=self._confirm_access,
         )
         login = LoginFlow(self._dialog, gateway, use_cases.lookup_org, vault)
         sync = SyncCommand(
@@ -130,12 +138,16 @@ class BotConversation(ConversationHandler):
         self._commands = CommandRouter(self._dialog, access, self._jobs, login, self._browse, sync)
 
     async def on_message(self, event: IncomingMessage) -> None:
-        if not await self._gate.admit(event.user_id, event.chat_id):
+        if not await self._gate.admit(
+            event.user_id, event.chat_id, before_limit=lambda: self._scrub(event)
+        ):
             return
         command, args = parse_command(event.text)
         if command == "cancel":  # a running job is stopped at once, not after the lock
             stopped = await self._jobs.cancel(event.user_id)
             async with self._locks.of(event.user_id):
+                # A button press handled meanwhile may have started a job: stop that one too.
+                stopped = await self._jobs.cancel(event.user_id) or stopped
                 await self._commands.cancel(event, stopped)
             return
         async with self._locks.of(event.user_id):
@@ -170,6 +182,22 @@ class BotConversation(ConversationHandler):
                 log.exception("bot_callback_failed user_id=%s", event.user_id)
                 note = texts.UNEXPECTED
         await self._chat.answer_callback(event.callback_id, note, alert=note is not None)
+
+    async def _confirm_access(self, token: AccessToken, org_code: str) -> None:
+        """One cheap ClassPlus call proving the token still opens this org (before any job)."""
+        listing = await self._use_cases.get_batches.execute(token, org_code)
+        await self._gateway.check_token(listing.org, token)
+
+    async def _scrub(self, event: IncomingMessage) -> None:
+        """Delete a message carrying a token (anywhere in it) or an awaited one-time code,
+        whatever step the conversation is at, before anything else happens to it."""
+        carries_token = any(looks_like_token(word) for word in event.text.split())
+        if carries_token or isinstance(self._dialog.pending(event.user_id), AwaitingOtp):
+            await self._dialog.delete_secret(event)
+
+    async def start(self) -> None:
+        """Before serving: remove scratch files a crash or a kill may have left behind."""
+        await self._sender.sweep()
 
     async def drain(self) -> None:
         """Wait until every running job has finished."""

@@ -5,13 +5,17 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+from collections import OrderedDict
 
 from application.bot import texts
 from application.bot.events import IncomingMessage
 from application.bot.state import ExpiringStore, Step
 from application.ports import ChatPort, Keyboard
+from domain.errors import ValidationError
+from domain.identifiers import AccessToken
 
 log = logging.getLogger(__name__)
+_REMEMBERED_DELETIONS = 4096
 
 
 class Dialog:
@@ -19,6 +23,8 @@ class Dialog:
         self.chat = chat
         self._steps = steps
         self._max_attempts = max_attempts
+        # Messages already deleted (the scrubber runs first, the flows may ask again): bounded.
+        self._deleted: OrderedDict[tuple[int, int], None] = OrderedDict()
 
     async def say(self, chat_id: int, text: str, keyboard: Keyboard | None = None) -> int:
         return await self.chat.send_text(chat_id, text, keyboard)
@@ -45,7 +51,22 @@ class Dialog:
 
     async def delete_secret(self, event: IncomingMessage) -> None:
         """Remove a message that carries a token or a one-time code, before anything else."""
+        key = (event.chat_id, event.message_id)
+        if key in self._deleted:
+            return
+        self._deleted[key] = None
+        if len(self._deleted) > _REMEMBERED_DELETIONS:
+            self._deleted.popitem(last=False)
         try:
             await self.chat.delete_message(event.chat_id, event.message_id)
         except Exception:  # still go on: the login itself must not fail over this
             log.warning("bot_secret_message_not_deleted user_id=%s", event.user_id, exc_info=True)
+
+
+def looks_like_token(text: str) -> bool:
+    """True for text shaped like a ClassPlus access token (which must not stay in the chat)."""
+    try:
+        AccessToken.parse(text)
+    except ValidationError:
+        return False
+    return True

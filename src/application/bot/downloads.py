@@ -3,6 +3,8 @@ folder and below). The file is looked up in the user's own listing before any jo
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+
 from application.bot import delivery_texts as say
 from application.bot import texts
 from application.bot.bulk import send_many
@@ -14,6 +16,7 @@ from application.bot.folders import folder_view
 from application.bot.job_runner import ChatJobRunner
 from application.bot.progress import ProgressMessage
 from application.use_cases import GetBatchFiles, GetFileInfo
+from domain.identifiers import AccessToken
 
 
 class DownloadFlow:
@@ -24,7 +27,9 @@ class DownloadFlow:
         get_batch_files: GetBatchFiles,
         sender: FileSender,
         runner: ChatJobRunner,
+        confirm_access: Callable[[AccessToken, str], Awaitable[None]],
     ) -> None:
+        self._confirm_access = confirm_access
         self._vault = vault
         self._file_info = file_info
         self._get_batch_files = get_batch_files
@@ -36,6 +41,9 @@ class DownloadFlow:
         if self._runner.busy(event.user_id):
             return texts.JOB_RUNNING
         token = await self._vault.load(event.user_id, action.org_code)
+        # Ask ClassPlus now: cached listings and remembered Telegram ids must never outlive
+        # the user's access (a revoked or expired token stops here).
+        await self._confirm_access(token, action.org_code)
         # The entitlement check: raises unless the user's own listing shows the file.
         file = await self._file_info.execute(
             token, action.org_code, action.file_id, batch=action.batch_key
@@ -56,6 +64,7 @@ class DownloadFlow:
         if self._runner.busy(event.user_id):
             return texts.JOB_RUNNING
         token = await self._vault.load(event.user_id, action.org_code)
+        await self._confirm_access(token, action.org_code)
         found = await self._get_batch_files.execute(token, action.org_code, action.batch_key)
         view = folder_view(found.files, action.folder)
         files = view.downloadable

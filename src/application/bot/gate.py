@@ -4,6 +4,7 @@ their request rate are told once, politely, then ignored until the bucket refill
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable
 
 from application.bot import texts
 from application.bot.access import AccessControl, Entry
@@ -24,15 +25,24 @@ class Gate:
         self._access = access
         self._limiter = limiter
 
-    async def admit(self, user_id: int, chat_id: int, callback_id: str | None = None) -> bool:
+    async def admit(
+        self,
+        user_id: int,
+        chat_id: int,
+        callback_id: str | None = None,
+        before_limit: Callable[[], Awaitable[None]] | None = None,
+    ) -> bool:
         """True if the update may be handled; otherwise the refusal (if any) is already sent,
-        as a reply or as the button's answer."""
+        as a reply or as the button's answer. `before_limit` runs for admitted users even when
+        the rate limit then drops the update (it deletes secrets from the chat)."""
         entry = self._access.check(user_id)
         if entry is Entry.IGNORE:
             return False
         if entry is Entry.REFUSE:
             await self._tell(chat_id, callback_id, texts.REFUSAL)
             return False
+        if before_limit is not None:
+            await before_limit()
         admission = self._limiter.admit(user_id)
         if admission is Admission.ALLOWED:
             return True

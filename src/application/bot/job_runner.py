@@ -11,7 +11,7 @@ from application.bot import texts
 from application.bot.jobs import JobManager
 from application.bot.progress import ProgressMessage
 from application.ports import ChatPort
-from domain.errors import CpbatchError
+from domain.errors import CpbatchError, StorageError
 
 log = logging.getLogger(__name__)
 
@@ -56,7 +56,9 @@ class ChatJobRunner:
                 await progress.finish(texts.CANCELLED)
                 raise
             except Exception as error:
-                if isinstance(error, CpbatchError):
+                if isinstance(error, StorageError):  # the user sees a generic reason
+                    log.error("bot_job_storage_failed user_id=%s kind=%s: %s", user_id, kind, error)
+                elif isinstance(error, CpbatchError):
                     log.info(
                         "bot_job_failed user_id=%s kind=%s error=%s", user_id, kind, error.kind
                     )

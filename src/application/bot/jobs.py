@@ -23,6 +23,7 @@ class JobManager:
         self._slots = asyncio.Semaphore(max_jobs)
         self._tasks: dict[int, asyncio.Task[None]] = {}
         self._running = 0
+        self._closing = False
         self.peak_running = 0
 
     @property
@@ -39,12 +40,17 @@ class JobManager:
         """Jobs started and not finished, running or waiting for a slot."""
         return len(self._tasks)
 
+    @property
+    def closing(self) -> bool:
+        """True once shutdown began: no new job starts."""
+        return self._closing
+
     def has_job(self, user_id: int) -> bool:
         return user_id in self._tasks
 
     def start(self, user_id: int, kind: str, body: JobBody) -> bool:
         """Run `body` as this user's job; False (and nothing started) if they already have one."""
-        if user_id in self._tasks:
+        if user_id in self._tasks or self._closing:
             return False
         task = asyncio.get_running_loop().create_task(
             self._run(user_id, kind, body), name=f"bot-{kind}-{user_id}"
@@ -83,7 +89,8 @@ class JobManager:
             await asyncio.wait(list(self._tasks.values()))
 
     async def close(self) -> None:
-        """Cancel every job and wait for their clean-up: for shutdown."""
+        """Refuse new jobs, cancel every job and wait for their clean-up: for shutdown."""
+        self._closing = True
         for task in self._tasks.values():
             task.cancel()
         await self.drain()

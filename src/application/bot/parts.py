@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from domain.errors import StorageError
+from domain.naming import MAX_NAME_BYTES
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,7 +28,12 @@ def part_count(size: int, max_part_size: int) -> int:
 
 
 def part_name(name: str, number: int) -> str:
-    return f"{name}.{number:03d}"
+    """'notes.pdf' -> 'notes.pdf.001', cut (never the suffix) to stay a valid 255-byte name for
+    whoever saves it."""
+    suffix = f".{number:03d}"
+    budget = MAX_NAME_BYTES - len(suffix.encode())
+    kept = name.encode()[:budget].decode("utf-8", errors="ignore")
+    return kept + suffix
 
 
 async def split_into_parts(
@@ -55,7 +61,9 @@ async def split_into_parts(
                 piece, chunk = chunk[: max_part_size - filled], chunk[max_part_size - filled :]
                 if number not in skip:
                     if handle is None:
-                        handle = await asyncio.to_thread(_open, directory / part_name(name, number))
+                        # A short name on disk: the display name may already use all 255 bytes.
+                        path = directory / f"part-{number:03d}"
+                        handle = await asyncio.to_thread(_open, path)
                     await asyncio.to_thread(_write, handle, piece)
                 filled += len(piece)
                 if filled == max_part_size and number < count:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 
-from domain.errors import AuthenticationError, CpbatchError, CredentialError
+from domain.errors import AuthenticationError, CpbatchError, CredentialError, StorageError
 from domain.models import Org
 from domain.sizes import format_bytes
 
@@ -68,8 +68,14 @@ def unknown_command(command: str) -> str:
     return f"I don't know /{command}. Send /help to see what I can do."
 
 
+STORAGE_TROUBLE = "the bot's storage failed (the admins can find the details in its log)"
+
+
 def describe(error: BaseException) -> str:
-    """A user-facing reason: our errors are written for users; anything else is not shown."""
+    """A user-facing reason: our errors are written for users, except storage errors, which
+    name server paths; anything else is not shown."""
+    if isinstance(error, StorageError):
+        return STORAGE_TROUBLE
     return str(error) if isinstance(error, CpbatchError) else "an unexpected error"
 
 
