@@ -6,11 +6,12 @@ STAMP  := $(VENV)/.installed-stamp
 export PIP_CONSTRAINT := $(CURDIR)/constraints.txt
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: help install demo test lint format simulator run lock clean
+.PHONY: help install demo test test-mongo lint format simulator run lock clean
 
 help:
 	@echo "make demo       run the bundled ClassPlus simulator and sync its demo org into ./downloads"
 	@echo "make test       lint, type-check, import rules and the whole test suite"
+	@echo "make test-mongo the storage contract suites against MONGODB_URI (a MongoDB server)"
 	@echo "make lint       ruff, mypy and the import-linter layer contracts only"
 	@echo "make format     format the code with ruff"
 	@echo "make simulator  run the ClassPlus simulator in the foreground (demo world)"
@@ -31,6 +32,10 @@ demo: $(STAMP)
 
 test: lint
 	$(PY) -m pytest
+
+test-mongo: $(STAMP)
+	@test -n "$$MONGODB_URI" || { echo "Set MONGODB_URI to a MongoDB server you may write to: the suites create and drop their own databases."; exit 2; }
+	$(PY) -m pytest tests/integration/storage tests/unit/adapters/mongo tests/integration/cli
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check src tests

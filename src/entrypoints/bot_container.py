@@ -48,8 +48,8 @@ class BotContainer(Container):
     bot_settings = providers.Dependency(instance_of=BotSettings)
 
     cipher = providers.Singleton(FernetCipher, bot_settings.provided.secret_key)
-    policy = providers.Singleton(bot_policy, bot_settings, Container.checked_settings)
-    telegram_client = providers.Resource(telegram_client, bot_settings, Container.checked_settings)
+    policy = providers.Singleton(bot_policy, bot_settings, Container.settings)
+    telegram_client = providers.Resource(telegram_client, bot_settings, Container.settings)
     chat = providers.Singleton(PyrogramChat, telegram_client)
     conversation = providers.Singleton(
         build_conversation,
@@ -63,5 +63,5 @@ class BotContainer(Container):
         cipher=cipher,
         remote_ids=Container.metadata,
         policy=policy,
-        work_dir=providers.Callable(outgoing_dir, Container.checked_settings),
+        work_dir=providers.Callable(outgoing_dir, Container.settings),
     )

@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import asyncio
 import signal
+from collections.abc import Awaitable, Callable
+from functools import partial
+from typing import Any
 
 import structlog
 
 from adapters.crypto import generate_secret_key
+from adapters.health import health_app, serve_health, storage_status
 from adapters.telegram import TelegramUpdates
 from entrypoints.bootstrap import running
 from entrypoints.bot_config import BotSettings
@@ -34,12 +38,28 @@ async def serve_bot(
         # Registered after the client started: the chat port needs the client, the
         # conversation the chat port, and the update handler the conversation.
         TelegramUpdates(conversation).register(client)
-        log.info("bot_started", admins=len(container.bot_settings().admin_user_ids))
+        bot_settings = container.bot_settings()
+        log.info("bot_started", admins=len(bot_settings.admin_user_ids))
         try:
-            await stop
+            if bot_settings.port is None:
+                await stop
+            else:
+                storage = await container.storage()  # type: ignore[misc]
+                check = partial(_health, storage.ping, client)
+                async with serve_health(health_app(check), bot_settings.port):
+                    await stop
         finally:
             await conversation.close()
             log.info("bot_stopped")
+
+
+async def _health(ping: Callable[[], Awaitable[object]], client: Any) -> dict[str, str]:
+    """What /healthz reports: storage answers a round trip, and the client is connected."""
+    connected = bool(getattr(client, "is_connected", False))
+    return {
+        "storage": await storage_status(ping),
+        "bot": "connected" if connected else "disconnected",
+    }
 
 
 def _stop_signal() -> asyncio.Future[None]:

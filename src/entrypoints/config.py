@@ -39,6 +39,7 @@ class Settings:
     cache_enabled: bool = True
     cache_dir: Path | None = None
     cache_ttl: float = 3600.0
+    cache_max_mb: int = 1024
     memory_cache_mb: int = 64
     memory_cache_item_mb: int = 8
     inline_file_limit_mb: int = 20
@@ -47,6 +48,7 @@ class Settings:
     log_format: str = "console"
     mongodb_uri: str | None = field(default=None, repr=False)
     database_name: str = "classplus_extractor"
+    mongodb_timeout: float = 10.0
 
     @property
     def metadata_path(self) -> Path:
@@ -82,6 +84,7 @@ def load_settings(
         cache_enabled=read.flag("CACHE_ENABLED", True),
         cache_dir=read.optional_path("CACHE_DIR"),
         cache_ttl=read.number("CACHE_TTL", 3600.0, low=0, high=30 * 86400),
+        cache_max_mb=int(read.number("CACHE_MAX_MB", 1024, low=1, high=10**7, whole=True)),
         memory_cache_mb=int(read.number("MEMORY_CACHE_MB", 64, low=0, high=65536, whole=True)),
         memory_cache_item_mb=int(
             read.number("MEMORY_CACHE_ITEM_MB", 8, low=0, high=65536, whole=True)
@@ -94,6 +97,7 @@ def load_settings(
         log_format=read.choice("LOG_FORMAT", "console", ("console", "json")),
         mongodb_uri=read.text("MONGODB_URI"),
         database_name=read.text("DATABASE_NAME") or "classplus_extractor",
+        mongodb_timeout=read.number("MONGODB_TIMEOUT", 10.0, low=0.1, high=300),
     )
     return settings
 

@@ -6,14 +6,11 @@ replace providers with `container.<name>.override(...)`."""
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from pathlib import Path
 
 from dependency_injector import containers, providers
 
 from adapters.classplus.gateway import ClassPlusHttpGateway
 from adapters.classplus.settings import ClassPlusSettings
-from adapters.filesystem.blob_store import FilesystemBlobStore
-from adapters.sqlite.repository import SqliteMetadataRepository
 from application.blob_cache import MemoryBlobCache, TieredBlobStore
 from application.fetching import FileFetcher
 from application.listings import ListingService
@@ -25,7 +22,8 @@ from application.use_cases import (
     LookupOrg,
     SyncOrg,
 )
-from entrypoints.config import MIB, ConfigError, Settings
+from entrypoints.config import MIB, Settings
+from entrypoints.storage import open_storage
 
 
 def classplus_settings(settings: Settings) -> ClassPlusSettings:
@@ -50,42 +48,22 @@ async def open_gateway(settings: ClassPlusSettings) -> AsyncIterator[ClassPlusHt
         await gateway.close()
 
 
-async def open_metadata(path: Path) -> AsyncIterator[SqliteMetadataRepository]:
-    repository = await SqliteMetadataRepository.open(path)
-    try:
-        yield repository
-    finally:
-        await repository.close()
-
-
 def memory_cache(settings: Settings) -> MemoryBlobCache | None:
     if not settings.cache_enabled or settings.memory_cache_mb == 0:
         return None
     return MemoryBlobCache(settings.memory_cache_mb * MIB, settings.memory_cache_item_mb * MIB)
 
 
-def embedded_only(settings: Settings) -> Settings:
-    if settings.mongodb_uri:
-        raise ConfigError(
-            "MONGODB_URI is set, but this version of cpbatch has no MongoDB storage yet: "
-            "unset it to use the embedded storage (files + SQLite under DATA_DIR)."
-        )
-    return settings
-
-
 class Container(containers.DeclarativeContainer):
     settings = providers.Dependency(instance_of=Settings)
-    checked_settings = providers.Singleton(embedded_only, settings)
 
-    classplus_settings = providers.Singleton(classplus_settings, checked_settings)
+    classplus_settings = providers.Singleton(classplus_settings, settings)
     gateway = providers.Resource(open_gateway, classplus_settings)
-    metadata = providers.Resource(open_metadata, checked_settings.provided.metadata_path)
-    filesystem_blobs = providers.Singleton(FilesystemBlobStore, checked_settings.provided.blob_dir)
-    memory = providers.Singleton(memory_cache, checked_settings)
-    blobs = providers.Singleton(TieredBlobStore, memory, providers.List(filesystem_blobs))
-    listings = providers.Singleton(
-        ListingService, gateway, metadata, checked_settings.provided.cache_ttl
-    )
+    storage = providers.Resource(open_storage, settings)
+    metadata = storage.provided.metadata
+    memory = providers.Singleton(memory_cache, settings)
+    blobs = providers.Singleton(TieredBlobStore, memory, storage.provided.tiers)
+    listings = providers.Singleton(ListingService, gateway, metadata, settings.provided.cache_ttl)
     fetcher = providers.Singleton(FileFetcher, gateway, blobs, metadata)
 
     lookup_org = providers.Factory(LookupOrg, gateway)

@@ -31,6 +31,7 @@ class FakeTelegramClient:
     deleted: list[tuple[int, int]] = field(default_factory=list)
     documents: list[SentDocument] = field(default_factory=list)
     uploaded_bytes: int = 0
+    is_connected: bool = True
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1000))
 
     def add_handler(self, handler: Any, group: int = 0) -> None:

@@ -5,10 +5,12 @@ network replaced: real pyrogram update objects in, recorded client calls out."""
 from __future__ import annotations
 
 import asyncio
+import socket
 from collections import Counter
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 from dependency_injector import providers
@@ -127,3 +129,62 @@ async def test_a_stranger_gets_one_polite_refusal_and_then_silence(bot: RunningB
     await bot.client.type(999, "/getbatches learnwell")
 
     assert len([t for chat, t in bot.client.texts if chat == 999]) == 1
+
+
+async def test_with_port_set_the_health_endpoint_reports_storage_and_bot(tmp_path: Path) -> None:
+    import aiohttp
+
+    async with run_simulator() as sim:
+        settings = load_settings(
+            {
+                "CLASSPLUS_BASE_URL": sim.base_url,
+                "CLASSPLUS_ALLOW_LOOPBACK": "true",
+                "DATA_DIR": str(tmp_path),
+            },
+            env_file=None,
+        )
+        with socket.socket() as probe:  # a free port, as a platform would assign one
+            probe.bind(("127.0.0.1", 0))
+            port = probe.getsockname()[1]
+        bot_settings = BotSettings(
+            bot_token="123456:" + "A" * 35,
+            api_id=12345,
+            api_hash="0" * 32,
+            secret_key=generate_secret_key(),
+            admin_user_ids=frozenset({ADMIN}),
+            port=port,
+        )
+        container = BotContainer(settings=settings, bot_settings=bot_settings)
+        client = FakeTelegramClient()
+
+        async def started_client() -> AsyncIterator[FakeTelegramClient]:
+            yield client
+
+        container.telegram_client.override(providers.Resource(started_client))
+        stop: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        serving = asyncio.create_task(serve_bot(container, settings, stop))
+        try:
+            async with aiohttp.ClientSession() as http:
+                await eventually(lambda: len(client.handlers) == 2 or serving.done())
+                body, status = await _poll_health(http, port, serving)
+                assert status == 200
+                assert body["storage"] == "ok"
+                assert body["bot"] == "connected"
+                client.is_connected = False
+                body, status = await _poll_health(http, port, serving)
+                assert status == 503
+                assert body["bot"] == "disconnected"
+        finally:
+            stop.set_result(None)
+            await asyncio.wait_for(serving, timeout=10)
+
+
+async def _poll_health(http: Any, port: int, serving: asyncio.Task[None]) -> tuple[Any, int]:
+    for _ in range(100):
+        assert not serving.done(), serving.exception()
+        try:
+            async with http.get(f"http://127.0.0.1:{port}/healthz") as response:
+                return await response.json(), response.status
+        except OSError:
+            await asyncio.sleep(0.05)
+    raise AssertionError("the health endpoint never answered")

@@ -72,3 +72,19 @@ async def test_files_batches_and_download_by_file_id(cli: Cli) -> None:
 
     other_org_file = await cli("download", "learnwell", "999999999", token=token)
     assert other_org_file.code == 4
+
+
+async def test_an_unreachable_mongodb_stops_start_up_with_the_password_redacted(cli: Cli) -> None:
+    password = "s3cret" + "Passw0rd"
+    cli.extra_env["MONGODB_URI"] = (
+        "mongodb://cpbatch:" + f"{password}@127.0.0.1:1/?directConnection=true"
+    )
+    cli.extra_env["MONGODB_TIMEOUT"] = "0.5"
+
+    result = await cli("batches", "learnwell", token=cli.sim.token_for("learnwell"))
+
+    assert result.code == 7, result.stderr
+    assert "MongoDB" in result.stderr
+    assert "cpbatch:***@127.0.0.1:1" in result.stderr
+    assert password not in result.stdout + result.stderr
+    assert "Traceback" not in result.stderr

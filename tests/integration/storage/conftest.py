@@ -1,32 +1,31 @@
 """Fixtures that run the storage contract suites against every adapter of a port.
 
 `blob_store` / `metadata_repo` / `credential_kit` / `remote_file_id_kit` are parametrized by
-implementation. MongoDB params are listed
-now so their skip shows in every run; a later issue plugs the adapters in here.
+implementation. The MongoDB params run against a fresh database per test (dropped after) when
+MONGODB_URI is set, and skip visibly otherwise (see mongo_harness.py).
 """
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
 
 import pytest
+from mongo_harness import MongoTestDatabase, mongo_test_database
 from storage_kits import BlobStoreKit, CredentialKit, MetadataKit, RemoteFileIdKit
 
 from adapters.filesystem import FilesystemBlobStore
+from adapters.filesystem.bounded_cache import BoundedFilesystemCache
+from adapters.mongo import GridFSBlobStore, MongoMetadataRepository
 from adapters.sqlite import SqliteMetadataRepository
 from application.ports.storage import BlobStore, MetadataRepository
 
 _BLOB_PATH = re.compile(r"([0-9a-f]{2})/([0-9a-f]{2})/\1\2[0-9a-f]{60}")
 
 
-def _skip_mongodb() -> None:
-    if not os.environ.get("MONGODB_URI"):
-        pytest.skip("MONGODB_URI not set: MongoDB/GridFS contract suites skipped")
-    pytest.skip("MongoDB adapters not implemented yet")
+GRIDFS_BUCKET = "blobs"
 
 
 def _filesystem_leftovers(root: Path) -> list[str]:
@@ -36,14 +35,23 @@ def _filesystem_leftovers(root: Path) -> list[str]:
     return sorted(p for p in paths if not _BLOB_PATH.fullmatch(p))
 
 
-@pytest.fixture(params=["filesystem", "mongodb"])
-def blob_kit(request: pytest.FixtureRequest, tmp_path: Path) -> BlobStoreKit:
+@pytest.fixture(params=["filesystem", "bounded-filesystem", "mongodb"])
+async def blob_kit(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[BlobStoreKit]:
     if request.param == "mongodb":
-        _skip_mongodb()
+        async with mongo_test_database() as mongo:
+            # Odd, small chunk and batch sizes so several-MiB tests cross many of both.
+            gridfs = GridFSBlobStore(
+                await mongo.open(), bucket=GRIDFS_BUCKET, chunk_size=65_537, batch_bytes=250_000
+            )
+            await gridfs.ensure_indexes()
+            yield BlobStoreKit(gridfs, lambda: mongo.orphan_chunks(GRIDFS_BUCKET))
+        return
     root = tmp_path / "blobs"
     # An odd, small chunk size so several-MiB tests cross many write batches.
-    store = FilesystemBlobStore(root, chunk_size=100_003)
-    return BlobStoreKit(store, lambda: _filesystem_leftovers(root))
+    store: BlobStore = FilesystemBlobStore(root, chunk_size=100_003)
+    if request.param == "bounded-filesystem":  # a cap no contract test reaches
+        store = BoundedFilesystemCache(root, max_bytes=64 * 1024 * 1024, chunk_size=100_003)
+    yield BlobStoreKit(store, lambda: _filesystem_leftovers(root))
 
 
 @pytest.fixture
@@ -56,7 +64,9 @@ async def metadata_kit(
     request: pytest.FixtureRequest, tmp_path: Path
 ) -> AsyncIterator[MetadataKit]:
     if request.param == "mongodb":
-        _skip_mongodb()
+        async with _mongo_opener() as (open_mongo_repo, _):
+            yield MetadataKit(open_mongo_repo)
+        return
     path = tmp_path / "state" / "metadata.sqlite3"
 
     async def open_sqlite() -> MetadataRepository:
@@ -94,6 +104,26 @@ async def _sqlite_opener(
             await repo.close()
 
 
+@asynccontextmanager
+async def _mongo_opener() -> AsyncIterator[
+    tuple[Callable[[], Awaitable[MongoMetadataRepository]], MongoTestDatabase]
+]:
+    """Opens handles (each on its own client) on one fresh test database, dropped on exit."""
+    async with mongo_test_database() as mongo:
+        opened: list[MongoMetadataRepository] = []
+
+        async def open_mongo_repo() -> MongoMetadataRepository:
+            repo = await MongoMetadataRepository.open(await mongo.open())
+            opened.append(repo)
+            return repo
+
+        try:
+            yield open_mongo_repo, mongo
+        finally:
+            for repo in opened:
+                await repo.close()
+
+
 def _sqlite_files_bytes(path: Path) -> bytes:
     """The database file and its -wal and -shm companions, as they are on disk now."""
     files = (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm"))
@@ -105,7 +135,9 @@ async def credential_kit(
     request: pytest.FixtureRequest, tmp_path: Path
 ) -> AsyncIterator[CredentialKit]:
     if request.param == "mongodb":
-        _skip_mongodb()
+        async with _mongo_opener() as (open_mongo_repo, mongo):
+            yield CredentialKit(open_mongo_repo, mongo.at_rest)
+        return
     path = tmp_path / "state" / "metadata.sqlite3"
     async with _sqlite_opener(path) as open_sqlite:
         yield CredentialKit(open_sqlite, lambda: _sqlite_files_bytes(path))
@@ -116,6 +148,8 @@ async def remote_file_id_kit(
     request: pytest.FixtureRequest, tmp_path: Path
 ) -> AsyncIterator[RemoteFileIdKit]:
     if request.param == "mongodb":
-        _skip_mongodb()
+        async with _mongo_opener() as (open_mongo_repo, _):
+            yield RemoteFileIdKit(open_mongo_repo)
+        return
     async with _sqlite_opener(tmp_path / "state" / "metadata.sqlite3") as open_sqlite:
         yield RemoteFileIdKit(open_sqlite)

@@ -1,0 +1,72 @@
+"""Which storage backs the application: the embedded default (files + SQLite under DATA_DIR),
+or MongoDB when MONGODB_URI is set (GridFS as the store of record, a bounded filesystem cache in
+front of it). Exactly one of them is opened, and closed at shutdown."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any
+
+from adapters.filesystem.blob_store import FilesystemBlobStore
+from adapters.filesystem.bounded_cache import BoundedFilesystemCache
+from adapters.mongo import GridFSBlobStore, MongoMetadataRepository, open_mongo
+from adapters.sqlite.repository import SqliteMetadataRepository
+from application.ports import BlobStore
+from entrypoints.config import MIB, Settings
+
+
+@dataclass(frozen=True)
+class Storage:
+    # Implements MetadataRepository, CredentialRepository and RemoteFileIdRepository.
+    metadata: Any
+    tiers: tuple[BlobStore, ...]  # fastest first; the last is the store of record
+    ping: Callable[[], Awaitable[object]]  # a cheap round trip, for the health endpoint
+    kind: str
+
+
+async def open_storage(settings: Settings) -> AsyncIterator[Storage]:
+    if settings.mongodb_uri:
+        async for storage in _mongodb(settings):
+            yield storage
+    else:
+        async for storage in _embedded(settings):
+            yield storage
+
+
+async def _embedded(settings: Settings) -> AsyncIterator[Storage]:
+    repository = await SqliteMetadataRepository.open(settings.metadata_path)
+    try:
+        yield Storage(
+            metadata=repository,
+            tiers=(FilesystemBlobStore(settings.blob_dir),),
+            ping=lambda: repository.get_records(["health-check"]),
+            kind="embedded",
+        )
+    finally:
+        await repository.close()
+
+
+async def _mongodb(settings: Settings) -> AsyncIterator[Storage]:
+    assert settings.mongodb_uri is not None
+    client, database = await open_mongo(
+        settings.mongodb_uri,
+        settings.database_name,
+        server_selection_timeout_ms=int(settings.mongodb_timeout * 1000),
+    )
+    try:
+        repository = await MongoMetadataRepository.open(database)
+        gridfs = GridFSBlobStore(database)
+        await gridfs.ensure_indexes()
+        cache = BoundedFilesystemCache(
+            settings.cache_dir or settings.data_dir / "cache",
+            max_bytes=settings.cache_max_mb * MIB,
+        )
+        yield Storage(
+            metadata=repository,
+            tiers=(cache, gridfs),
+            ping=lambda: repository.get_records(["health-check"]),  # driver errors mapped
+            kind="mongodb",
+        )
+    finally:
+        await client.close()
