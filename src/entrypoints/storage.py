@@ -9,8 +9,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from adapters.filesystem.blob_store import FilesystemBlobStore
-from adapters.filesystem.bounded_cache import BoundedFilesystemCache
-from adapters.mongo import GridFSBlobStore, MongoMetadataRepository, open_mongo
 from adapters.sqlite.repository import SqliteMetadataRepository
 from application.ports import BlobStore
 from entrypoints.config import MIB, Settings
@@ -48,6 +46,10 @@ async def _embedded(settings: Settings) -> AsyncIterator[Storage]:
 
 
 async def _mongodb(settings: Settings) -> AsyncIterator[Storage]:
+    # Imported only when MongoDB is configured: the embedded default never loads pymongo.
+    from adapters.filesystem.bounded_cache import BoundedFilesystemCache
+    from adapters.mongo import GridFSBlobStore, MongoMetadataRepository, open_mongo
+
     assert settings.mongodb_uri is not None
     client, database = await open_mongo(
         settings.mongodb_uri,
