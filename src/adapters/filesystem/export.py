@@ -5,6 +5,7 @@ edit must never reach the stored blob that other exports and other users are ser
 
 from __future__ import annotations
 
+import errno
 import os
 import shutil
 import uuid
@@ -32,9 +33,28 @@ def export_blob(source: Path, destination: Path, *, fsync: bool) -> None:
 
 
 def _copy(source: Path, temp: Path, *, fsync: bool) -> None:
-    # copyfile uses the kernel's copy (sendfile/copy_file_range) where it can; the copy gets
-    # default permissions, not the blob's read-only mode.
-    shutil.copyfile(source, temp)
-    if fsync:
-        with open(temp, "rb+") as written:
-            os.fsync(written.fileno())
+    # copy_file_range lets the kernel copy without passing the bytes through Python, and on
+    # filesystems with reflinks (btrfs, XFS) it shares the blocks: the copy is then free. The
+    # copy gets default permissions, not the blob's read-only mode.
+    try:
+        with open(source, "rb") as reader, open(temp, "xb") as writer:
+            remaining = os.fstat(reader.fileno()).st_size
+            while remaining > 0:
+                copied = os.copy_file_range(reader.fileno(), writer.fileno(), remaining)
+                if copied == 0:
+                    raise OSError("the blob ended early while being copied")
+                remaining -= copied
+            if fsync:
+                os.fsync(writer.fileno())
+    except OSError as error:
+        if error.errno not in _NO_COPY_RANGE:
+            raise
+        with suppress(FileNotFoundError):
+            os.unlink(temp)
+        shutil.copyfile(source, temp)  # older kernels, or across filesystems
+        if fsync:
+            with open(temp, "rb+") as written:
+                os.fsync(written.fileno())
+
+
+_NO_COPY_RANGE = {errno.EXDEV, errno.ENOSYS, errno.EOPNOTSUPP, errno.EINVAL}

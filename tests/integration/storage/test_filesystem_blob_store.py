@@ -5,7 +5,6 @@ from __future__ import annotations
 import errno
 import hashlib
 import os
-import shutil
 import stat
 import time
 from collections.abc import AsyncIterator
@@ -151,7 +150,7 @@ async def test_a_failed_copy_keeps_the_old_file_and_leaves_no_temp(
     def disk_full(*args: object, **kwargs: object) -> None:
         raise OSError(errno.ENOSPC, "No space left on device")
 
-    monkeypatch.setattr(shutil, "copyfile", disk_full)
+    monkeypatch.setattr(os, "copy_file_range", disk_full)
     stored = await store.put(stream(b"new"))
     destination = tmp_path / "out" / "notes.pdf"
     destination.parent.mkdir()
@@ -159,4 +158,20 @@ async def test_a_failed_copy_keeps_the_old_file_and_leaves_no_temp(
     with pytest.raises(StorageError, match="No space left on device"):
         await store.export(stored.sha256, destination)
     assert destination.read_bytes() == b"old"
+    assert [p.name for p in destination.parent.iterdir()] == ["notes.pdf"]
+
+
+async def test_export_falls_back_to_a_plain_copy_where_the_kernel_cannot_copy(
+    store: FilesystemBlobStore, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def unsupported(*args: object, **kwargs: object) -> None:
+        raise OSError(errno.EXDEV, "Invalid cross-device link")
+
+    monkeypatch.setattr(os, "copy_file_range", unsupported)
+    stored = await store.put(stream(b"copied the old way"))
+    destination = tmp_path / "out" / "notes.pdf"
+
+    await store.export(stored.sha256, destination)
+
+    assert destination.read_bytes() == b"copied the old way"
     assert [p.name for p in destination.parent.iterdir()] == ["notes.pdf"]
