@@ -71,6 +71,9 @@ class ApiClient:
                 cookie_jar=aiohttp.DummyCookieJar(),  # no cookies, to anyone
                 trust_env=False,  # no proxy or .netrc credentials from the environment
                 timeout=self.api_timeout(),
+                # aiohttp's default 64 KiB pauses the socket at every turn; file bodies stream
+                # at several hundred MB/s on a good link, so let it read ahead a little more.
+                read_bufsize=1024 * 1024,
             )
             self._limiter = AsyncLimiter(s.rate_limit_requests, s.rate_limit_period_s)
             self._file_slots = asyncio.Semaphore(s.max_concurrent_files)

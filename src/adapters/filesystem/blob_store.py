@@ -74,16 +74,7 @@ class FilesystemBlobStore:
         temp = TempBlob(self._temp_dir, fsync=self._fsync)
         try:
             await self._disk(temp.open, doing="create a temp file")
-            pending: list[bytes] = []
-            pending_size = 0
-            async for chunk in chunks:
-                pending.append(chunk)
-                pending_size += len(chunk)
-                if pending_size >= self._chunk_size:  # one thread hop per ~chunk_size bytes
-                    await self._disk(temp.write, pending, doing="write")
-                    pending, pending_size = [], 0
-            if pending:
-                await self._disk(temp.write, pending, doing="write")
+            await self._write_all(chunks, temp)
             sha256 = await self._disk(temp.seal, doing="finish writing")
             final = blob_path(self._root, sha256)
             await self._disk(temp.commit, final, doing="move a new blob into place")
@@ -93,6 +84,35 @@ class FilesystemBlobStore:
                 await asyncio.shield(asyncio.to_thread(temp.discard))
             raise
         return StoredFile(sha256=sha256, size=temp.size, location=str(final))
+
+    async def _write_all(self, chunks: AsyncIterable[bytes], temp: TempBlob) -> None:
+        """Write and hash in a thread, one hop per ~chunk_size bytes, while the next bytes are
+        being received: the previous batch is still being written when the next is gathered
+        (in order: a batch starts only once the one before it is done)."""
+        writing: asyncio.Task[None] | None = None
+        pending: list[bytes] = []
+        pending_size = 0
+        try:
+            async for chunk in chunks:
+                pending.append(chunk)
+                pending_size += len(chunk)
+                if pending_size >= self._chunk_size:
+                    if writing is not None:
+                        await writing
+                    writing = asyncio.ensure_future(self._disk(temp.write, pending, doing="write"))
+                    pending, pending_size = [], 0
+            if writing is not None:
+                await writing
+            if pending:
+                await self._disk(temp.write, pending, doing="write")
+        except BaseException:
+            if writing is not None and not writing.done():
+                # Let the thread finish (it cannot be interrupted) so discard() sees a closed file.
+                with suppress(BaseException):
+                    await asyncio.shield(writing)
+            elif writing is not None and not writing.cancelled():
+                writing.exception()  # retrieved: the error being raised is the one that counts
+            raise
 
     async def read(self, sha256: str) -> AsyncIterator[bytes]:
         path = blob_path(self._root, sha256)

@@ -1,0 +1,117 @@
+"""Run a command as a child process and measure it: wall time, peak RSS, CPU time.
+
+Wall time is `time.perf_counter` around start and reap. Peak RSS is `ru_maxrss` from
+`os.wait4`, which the kernel keeps for the whole child process (KiB on Linux), so it covers
+everything the process ever mapped, with no sampling gaps. (Polling `psutil.Process.memory_info`
+would also work, and could follow a process tree, but it misses short peaks between polls.)
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import shutil
+import signal
+import subprocess
+import tempfile
+import threading
+import time
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+KIB = 1024
+MIB = 1024 * 1024
+
+
+@dataclass(frozen=True)
+class Measurement:
+    wall_s: float
+    peak_rss_mb: float  # MiB
+    cpu_s: float  # user + system
+    returncode: int
+    stdout: str
+    stderr: str
+    timed_out: bool = False
+
+
+def run_measured(
+    argv: Sequence[str],
+    *,
+    env: Mapping[str, str],
+    cwd: Path | None = None,
+    timeout_s: float = 3600.0,
+) -> Measurement:
+    """Run `argv` to completion; output goes to temporary files (no pipe can fill up)."""
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        started = time.perf_counter()
+        process = subprocess.Popen(  # noqa: S603 - the benchmark's own fixed commands
+            list(argv), env=dict(env), cwd=cwd, stdin=subprocess.DEVNULL, stdout=out, stderr=err
+        )
+        timed_out = threading.Event()
+
+        def kill() -> None:
+            timed_out.set()
+            os.kill(process.pid, signal.SIGKILL)
+
+        timer = threading.Timer(timeout_s, kill)
+        timer.start()
+        try:
+            _, status, usage = os.wait4(process.pid, 0)
+        finally:
+            timer.cancel()
+        wall = time.perf_counter() - started
+        process.returncode = os.waitstatus_to_exitcode(status)  # reaped here, not by Popen
+        out.seek(0)
+        err.seek(0)
+        return Measurement(
+            wall_s=wall,
+            peak_rss_mb=usage.ru_maxrss * KIB / MIB,
+            cpu_s=usage.ru_utime + usage.ru_stime,
+            returncode=process.returncode,
+            stdout=out.read().decode(errors="replace"),
+            stderr=err.read().decode(errors="replace"),
+            timed_out=timed_out.is_set(),
+        )
+
+
+def median(values: Sequence[float]) -> float:
+    ordered = sorted(values)
+    if not ordered:
+        return math.nan
+    middle = len(ordered) // 2
+    if len(ordered) % 2:
+        return ordered[middle]
+    return (ordered[middle - 1] + ordered[middle]) / 2
+
+
+def percentile(values: Sequence[float], fraction: float) -> float:
+    """Linear interpolation between closest ranks (numpy's default method)."""
+    ordered = sorted(values)
+    if not ordered:
+        return math.nan
+    position = (len(ordered) - 1) * fraction
+    low = math.floor(position)
+    high = min(low + 1, len(ordered) - 1)
+    return ordered[low] + (ordered[high] - ordered[low]) * (position - low)
+
+
+def ratio(numerator: float, denominator: float) -> float:
+    return numerator / denominator if denominator > 0 else math.inf
+
+
+def tree_size(root: Path) -> tuple[int, int]:
+    """(files, bytes) of the regular files under `root`."""
+    files = size = 0
+    for directory, _, names in os.walk(root):
+        for name in names:
+            path = Path(directory, name)
+            if path.is_file() and not path.is_symlink():
+                files += 1
+                size += path.stat().st_size
+    return files, size
+
+
+def remove(*paths: Path) -> None:
+    for path in paths:
+        shutil.rmtree(path, ignore_errors=True)
