@@ -27,6 +27,12 @@ class FileFetcher:
         self._blobs = blobs
         self._repository = repository
 
+    @property
+    def retries(self) -> int:
+        """Requests the gateway has retried so far, for every caller that shares it (the
+        listings too, as composed): a sync reports the difference across its run."""
+        return self._gateway.retries
+
     async def fetch(self, file: BatchFile, progress: SyncProgress) -> Fetched:
         """Stream the file into the store of record, then save its record. Nothing is recorded
         unless the bytes were stored whole (size checked against upstream's)."""

@@ -67,6 +67,7 @@ class SyncTally:
     planned: int = 0
     bytes_downloaded: int = 0
     resumed: int = 0
+    retries: int = 0
     failures: list[FileFailure] = field(default_factory=list)
     batch_failures: list[BatchFailure] = field(default_factory=list)
 
@@ -85,6 +86,7 @@ class SyncTally:
             bytes_downloaded=self.bytes_downloaded,
             duration_s=duration_s,
             failures=tuple(self.failures),
+            retries=self.retries,
             resumed=self.resumed,
             excluded=self.excluded,
             batch_failures=tuple(self.batch_failures),

@@ -13,6 +13,7 @@ from application.use_cases import (
     GetFileInfo,
     LookupOrg,
     SyncOrg,
+    VerifyStore,
 )
 from entrypoints.config import Settings
 from entrypoints.container import Container
@@ -29,6 +30,7 @@ class App:
     file_info: GetFileInfo
     download_batch: DownloadBatch
     sync_org: SyncOrg
+    verify_store: VerifyStore
 
 
 @asynccontextmanager
@@ -47,6 +49,7 @@ async def running(settings: Settings, container: Container | None = None) -> Asy
             file_info=await container.file_info(),  # type: ignore[misc]
             download_batch=await container.download_batch(),  # type: ignore[misc]
             sync_org=await container.sync_org(),  # type: ignore[misc]
+            verify_store=await container.verify_store(),  # type: ignore[misc]
         )
     finally:
         await container.shutdown_resources()  # type: ignore[misc]

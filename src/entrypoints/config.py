@@ -29,8 +29,10 @@ class Settings:
     classplus_allow_loopback: bool = False
     classplus_token: str | None = field(default=None, repr=False)
     api_timeout: float = 30.0
+    read_timeout: float = 60.0
     max_retries: int = 3
     retry_backoff_factor: float = 1.0
+    retry_max_wait: float = 60.0
     rate_limit_requests: int = 5
     rate_limit_period: float = 1.0
     max_file_size: int = 4 * 1024 * MIB
@@ -72,8 +74,10 @@ def load_settings(
         classplus_allow_loopback=read.flag("CLASSPLUS_ALLOW_LOOPBACK", False),
         classplus_token=read.text("CLASSPLUS_TOKEN"),
         api_timeout=read.number("API_TIMEOUT", 30.0, low=1, high=600),
+        read_timeout=read.number("READ_TIMEOUT", 60.0, low=0.01, high=3600),
         max_retries=int(read.number("MAX_RETRIES", 3, low=0, high=20, whole=True)),
         retry_backoff_factor=read.number("RETRY_BACKOFF_FACTOR", 1.0, low=0, high=60),
+        retry_max_wait=read.number("RETRY_MAX_WAIT", 60.0, low=0.001, high=3600),
         rate_limit_requests=int(
             read.number("RATE_LIMIT_REQUESTS", 5, low=1, high=10_000, whole=True)
         ),

@@ -21,6 +21,7 @@ from application.use_cases import (
     GetFileInfo,
     LookupOrg,
     SyncOrg,
+    VerifyStore,
 )
 from entrypoints.config import MIB, Settings
 from entrypoints.storage import open_storage
@@ -30,8 +31,10 @@ def classplus_settings(settings: Settings) -> ClassPlusSettings:
     return ClassPlusSettings(
         base_url=settings.classplus_base_url,
         timeout_s=settings.api_timeout,
+        read_timeout_s=settings.read_timeout,
         max_retries=settings.max_retries,
         backoff_factor=settings.retry_backoff_factor,
+        max_backoff_s=settings.retry_max_wait,
         rate_limit_requests=settings.rate_limit_requests,
         rate_limit_period_s=settings.rate_limit_period,
         max_file_size=settings.max_file_size,
@@ -72,3 +75,4 @@ class Container(containers.DeclarativeContainer):
     file_info = providers.Factory(GetFileInfo, listings)
     download_batch = providers.Factory(DownloadBatch, listings, blobs, metadata, fetcher)
     sync_org = providers.Factory(SyncOrg, listings, blobs, metadata, fetcher)
+    verify_store = providers.Factory(VerifyStore, metadata, blobs.provided.record)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import PurePosixPath
 from typing import Any
 
+from application.use_cases import CorruptBlob, RepairSummary, VerifyReport
 from domain.errors import CpbatchError
 from domain.models import Batch, BatchFile, FileFailure, Org, SyncReport
 from domain.sizes import format_bytes
@@ -68,6 +69,7 @@ def report_view(report: SyncReport) -> dict[str, Any]:
         "total_bytes": report.bytes_downloaded,
         "total_bytes_formatted": format_bytes(report.bytes_downloaded),
         "duration_s": round(report.duration_s, 3),
+        "retries": report.retries,
         "resumed_transfers": report.resumed,
         "failures": [failure_view(f) for f in report.failures],
         "batch_failures": [
@@ -79,6 +81,42 @@ def report_view(report: SyncReport) -> dict[str, Any]:
             }
             for f in report.batch_failures
         ],
+    }
+
+
+def verify_view(report: VerifyReport) -> dict[str, Any]:
+    """`ok`: consistent now (nothing wrong, or all of it repaired); `clean`: nothing found."""
+    return {
+        "ok": report.ok,
+        "clean": report.clean,
+        "store": report.store,
+        "records_checked": report.records_checked,
+        "blobs_checked": report.blobs_checked,
+        "bytes_hashed": report.bytes_hashed,
+        "missing": list(report.missing),
+        "corrupt": [corrupt_view(c) for c in report.corrupt],
+        "orphan_blobs": list(report.orphan_blobs),
+        "repaired": None if report.repaired is None else repair_view(report.repaired),
+    }
+
+
+def corrupt_view(corrupt: CorruptBlob) -> dict[str, Any]:
+    return {
+        "key": corrupt.key,
+        "sha256": corrupt.sha256,
+        "found_sha256": corrupt.found_sha256,
+        "expected_size": corrupt.expected_size,
+        "found_size": corrupt.found_size,
+        "reason": corrupt.reason,
+    }
+
+
+def repair_view(summary: RepairSummary) -> dict[str, Any]:
+    return {
+        "records_deleted": summary.records_deleted,
+        "corrupt_blobs_deleted": summary.corrupt_blobs_deleted,
+        "orphan_blobs_deleted": summary.orphan_blobs_deleted,
+        "failures": list(summary.failures),
     }
 
 

@@ -105,6 +105,7 @@ class FakeClassPlus:
         self.otp_code = "123456"
         self.otp_sessions: dict[str, tuple[str, str]] = {}  # session id -> (org code, mobile)
         self.otp_error: BaseException | None = None  # raised by request_otp when set
+        self.retry_count = 0  # what `retries` reports; tests raise it to simulate retries
 
     # -- arranging the world ------------------------------------------------------------
     def add_org(self, code: str = "demo", org_id: int = 7, name: str = "Demo Academy") -> Org:
@@ -236,6 +237,10 @@ class FakeClassPlus:
         if token.principal not in self.grants:
             raise AuthenticationError("Your ClassPlus token is not valid.")
         return self.grants[token.principal]
+
+    @property
+    def retries(self) -> int:
+        return self.retry_count
 
     @property
     def total_opens(self) -> int:

@@ -85,6 +85,10 @@ class ClassPlusHttpGateway:
     async def check_token(self, org: Org, token: AccessToken) -> None:
         await probe_token(self._api, org, token)
 
+    @property
+    def retries(self) -> int:
+        return self.stats.retries
+
     async def close(self) -> None:
         await self._api.close()
 

@@ -72,4 +72,10 @@ class ClassPlusGateway(Protocol):
         """A cheap call that proves the token works for this org; AuthenticationError if not."""
         ...
 
+    @property
+    def retries(self) -> int:
+        """Requests retried since the gateway was created (API calls and file requests alike:
+        one per wait before another attempt). Never decreases."""
+        ...
+
     async def close(self) -> None: ...

@@ -5,15 +5,21 @@ from application.use_cases.get_batch_files import BatchFiles, GetBatchFiles
 from application.use_cases.get_batches import GetBatches, LookupOrg
 from application.use_cases.get_file_info import GetFileInfo
 from application.use_cases.sync_org import SyncOrg, SyncRequest
+from application.use_cases.verify_store import VerifyStore
+from application.verify_report import CorruptBlob, RepairSummary, VerifyReport
 
 __all__ = [
     "BatchFiles",
+    "CorruptBlob",
     "DownloadBatch",
     "DownloadResult",
     "GetBatchFiles",
     "GetBatches",
     "GetFileInfo",
     "LookupOrg",
+    "RepairSummary",
     "SyncOrg",
     "SyncRequest",
+    "VerifyReport",
+    "VerifyStore",
 ]

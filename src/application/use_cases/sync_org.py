@@ -69,6 +69,7 @@ class SyncOrg:
         listener = progress or NullSyncProgress()
         code, selector = _validate(request)
         started = time.monotonic()
+        retries_before = self._fetcher.retries
         listing = await self._listings.org_listing(request.token, code, force_refresh=True)
         batches = (selector.pick(listing.batches),) if selector else listing.batches
         per_batch, batch_failures = await self._list_all(request.token, batches, listener)
@@ -90,6 +91,8 @@ class SyncOrg:
             async with asyncio.TaskGroup() as workers:
                 for _ in range(min(request.concurrency, max(1, len(planned)))):
                     workers.create_task(self._worker(queue, records, request, tally, listener))
+        # Gateway-wide: another sync running at the same time (the bot) adds its retries too.
+        tally.retries = self._fetcher.retries - retries_before
         report = tally.report(listing.org, len(batches), time.monotonic() - started)
         if not request.dry_run:
             await self._repository.record_sync(report)

@@ -125,4 +125,20 @@ async def sync(ctx: CommandContext) -> ExitCode:
     return ExitCode.OK if report.ok else ExitCode.PARTIAL_FAILURE
 
 
-COMMANDS = {"org": org, "batches": batches, "files": files, "download": download, "sync": sync}
+async def verify(ctx: CommandContext) -> ExitCode:
+    report = await ctx.app.verify_store.execute(repair=ctx.args.repair)
+    if ctx.args.json:
+        ctx.emit_json(presenters.verify_view(report))
+    else:
+        render.show_verify(ctx.out, report)
+    return ExitCode.OK if report.ok else ExitCode.PARTIAL_FAILURE
+
+
+COMMANDS = {
+    "org": org,
+    "batches": batches,
+    "files": files,
+    "download": download,
+    "sync": sync,
+    "verify": verify,
+}

@@ -6,8 +6,9 @@ import argparse
 from pathlib import Path
 
 EPILOG = """\
-exit codes: 0 ok, 2 bad input, 3 authentication, 4 not found, 5 partial failure (sync),
-6 ClassPlus unreachable or answering badly, 7 storage, 8 rate limited, 9 not downloadable.
+exit codes: 0 ok, 2 bad input, 3 authentication, 4 not found, 5 partial failure (sync: some
+files failed; verify: problems found and not repaired), 6 ClassPlus unreachable or answering
+badly, 7 storage, 8 rate limited, 9 not downloadable.
 
 cpbatch acts only with your own ClassPlus token and downloads only what your account may open;
 videos and other protected content are listed, never downloaded."""
@@ -86,6 +87,18 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sync.add_argument("--dry-run", action="store_true", help="list what would be downloaded")
     sync.add_argument("--force", action="store_true", help="download even unchanged files")
+
+    verify = commands.add_parser(
+        "verify",
+        parents=[common],
+        help="check every stored file against its recorded sha256; find blobs nothing points at",
+    )
+    verify.add_argument(
+        "--repair",
+        action="store_true",
+        help="delete corrupt and orphan blobs and the records of missing or corrupt ones "
+        "(the next sync downloads those files again)",
+    )
     commands.add_parser(
         "bot",
         parents=[common],

@@ -7,7 +7,7 @@ from rich.markup import escape
 from rich.table import Table
 from rich.tree import Tree
 
-from application.use_cases import BatchFiles, DownloadResult
+from application.use_cases import BatchFiles, DownloadResult, VerifyReport
 from domain.models import BatchFile, FileKind, Org, OrgListing, SyncReport
 from domain.sizes import format_bytes
 
@@ -98,6 +98,11 @@ def show_report(console: Console, report: SyncReport) -> None:
         f"{report.duration_s:.2f} s",
     )
     console.print(table)
+    if report.retries or report.resumed:
+        console.print(
+            f"Retried {_count(report.retries, 'request')}; "
+            f"resumed {_count(report.resumed, 'interrupted transfer')}."
+        )
     for batch_failure in report.batch_failures:
         console.print(
             f"[red]✗[/red] batch {escape(batch_failure.batch_name)} ({batch_failure.batch_id}) "
@@ -115,3 +120,53 @@ def show_report(console: Console, report: SyncReport) -> None:
                 escape(failure.reason),
             )
         console.print(failures)
+
+
+VERIFY_ROWS_SHOWN = 50  # --json lists every one
+
+
+def show_verify(console: Console, report: VerifyReport) -> None:
+    console.print(
+        f"Checked the {report.store} store: {_count(report.records_checked, 'record')}, "
+        f"{_count(report.blobs_checked, 'blob')} read whole ({format_bytes(report.bytes_hashed)} "
+        "hashed)."
+    )
+    if report.clean:
+        console.print(
+            "[green]✓[/green] Consistent: every record's file is stored intact, and every stored "
+            "file has a record."
+        )
+        return
+    rows = [("missing", key, "", "not in the store") for key in report.missing]
+    rows += [("corrupt", c.key, _short(c.sha256), c.reason) for c in report.corrupt]
+    rows += [("orphan", "", _short(sha), "no record points at it") for sha in report.orphan_blobs]
+    problems = Table(title=f"{_count(report.problems, 'problem')} found", title_style="red")
+    for column in ("problem", "record", "blob", "detail"):
+        problems.add_column(column)
+    for row in rows[:VERIFY_ROWS_SHOWN]:
+        problems.add_row(*(escape(cell) for cell in row))
+    console.print(problems)
+    if len(rows) > VERIFY_ROWS_SHOWN:
+        console.print(f"… and {len(rows) - VERIFY_ROWS_SHOWN} more (--json lists them all).")
+    repaired = report.repaired
+    if repaired is None:
+        console.print(
+            "Not repaired. [bold]cpbatch verify --repair[/bold] deletes them; the next sync "
+            "then downloads the missing and corrupt files again."
+        )
+        return
+    console.print(
+        f"Repaired: deleted {_count(repaired.records_deleted, 'record')} (the next sync "
+        f"downloads those files again), {_count(repaired.corrupt_blobs_deleted, 'corrupt blob')} "
+        f"and {_count(repaired.orphan_blobs_deleted, 'orphan blob')}."
+    )
+    for failure in repaired.failures:
+        console.print(f"[red]✗[/red] {escape(failure)}")
+
+
+def _short(sha256: str) -> str:
+    return f"{sha256[:12]}…"
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" + ("" if n == 1 else "s")

@@ -77,3 +77,16 @@ async def test_dry_run_and_include_download_nothing_or_only_matches(cli: Cli) ->
     names = [p.name for p in cli.downloads.rglob("*") if p.is_file()]
     assert names
     assert all(name.lower().endswith(".png") for name in names)
+
+
+async def test_the_report_counts_retried_requests(cli: Cli) -> None:
+    token = cli.sim.token_for("learnwell")
+    cli.sim.faults = FaultConfig(rate_5xx=0.2, scope="files", seed=3)
+    cli.extra_env["MAX_RETRIES"] = "10"
+
+    result = await cli("sync", "learnwell", "--json", token=token)
+
+    assert result.code == 0, result.stderr
+    server_errors = sum(n for status, n in cli.sim.stats.statuses.items() if status >= 500)
+    assert server_errors > 0
+    assert result.json()["retries"] == server_errors

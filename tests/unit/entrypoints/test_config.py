@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 
 from entrypoints.config import DEFAULT_BASE_URL, ConfigError, load_settings
+from entrypoints.container import classplus_settings
 
 
 def test_defaults_point_at_the_real_host_with_upstream_friendly_limits() -> None:
@@ -31,6 +32,10 @@ def test_defaults_point_at_the_real_host_with_upstream_friendly_limits() -> None
         ("CLASSPLUS_BASE_URL", "ftp://example.org"),
         ("CLASSPLUS_FILE_HOSTS", "a.example/path"),
         ("SYNC_CONCURRENCY", "1000"),
+        ("READ_TIMEOUT", "0"),
+        ("READ_TIMEOUT", "a minute"),
+        ("RETRY_MAX_WAIT", "-1"),
+        ("RETRY_MAX_WAIT", "forever"),
     ],
 )
 def test_a_bad_value_is_refused_naming_the_variable(name: str, value: str) -> None:
@@ -48,6 +53,16 @@ def test_sizes_take_units_and_flags_take_words() -> None:
     assert settings.max_file_size == 2 * 1024**3
     assert settings.cache_enabled is False
     assert settings.log_level == "DEBUG"
+
+
+def test_read_timeout_and_retry_max_wait_reach_the_classplus_adapter() -> None:
+    defaults = classplus_settings(load_settings({}, env_file=None))
+    tuned = classplus_settings(
+        load_settings({"READ_TIMEOUT": "0.5", "RETRY_MAX_WAIT": "2"}, env_file=None)
+    )
+
+    assert (defaults.read_timeout_s, defaults.max_backoff_s) == (60.0, 60.0)
+    assert (tuned.read_timeout_s, tuned.max_backoff_s) == (0.5, 2.0)
 
 
 def test_env_file_fills_what_the_environment_leaves_unset(tmp_path: Path) -> None:
