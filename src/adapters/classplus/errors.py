@@ -31,7 +31,8 @@ class CallErrors:
     `not_found` is the message of a 404 (None: the endpoint itself is missing, an
     UpstreamError); `forbidden`, when set, is the message of a 403 that
     means "not yours" rather than "bad token" (raised as BatchFileNotFoundError).
-    `org_lookup` turns every refusal and failure envelope into OrgCodeNotFoundError."""
+    `org_lookup` turns every refusal (but a redirect) and failure envelope into
+    OrgCodeNotFoundError."""
 
     path: str
     not_found: str | None = None
@@ -40,6 +41,11 @@ class CallErrors:
 
     def for_status(self, status: int, message: object = None) -> CpbatchError:
         """The error for a non-success, non-retryable HTTP status."""
+        if 300 <= status < 400:  # checked first: a redirected lookup says nothing of the org
+            return UpstreamError(
+                f"ClassPlus answered {self.path} with a redirect (HTTP {status}); "
+                "cpbatch does not follow redirects of the API."
+            )
         if self.org_lookup:
             return OrgCodeNotFoundError(self.not_found or "Unknown organization code.")
         if status == 401 or (status == 403 and self.forbidden is None):
@@ -48,11 +54,6 @@ class CallErrors:
             return BatchFileNotFoundError(self.forbidden)
         if status in (404, 410) and self.not_found is not None:
             return BatchFileNotFoundError(self.not_found)
-        if 300 <= status < 400:
-            return UpstreamError(
-                f"ClassPlus answered {self.path} with a redirect (HTTP {status}); "
-                "cpbatch does not follow redirects of the API."
-            )
         quoted = safe_message(message)
         detail = f": {quoted}" if quoted else ""
         return UpstreamError(f"ClassPlus refused {self.path} (HTTP {status}){detail}")

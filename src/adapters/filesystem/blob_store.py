@@ -12,7 +12,13 @@ from typing import TypeVar
 import structlog
 
 from adapters.filesystem.export import export_blob
-from adapters.filesystem.layout import TEMP_DIR, blob_path, digests_under, first_levels
+from adapters.filesystem.layout import (
+    TEMP_DIR,
+    blob_path,
+    digests_under,
+    first_levels,
+    sweep_dead_temp_files,
+)
 from adapters.filesystem.temp_blob import TempBlob, sweep_stale
 from domain.errors import StorageError
 from domain.models import StoredFile
@@ -21,6 +27,8 @@ log = structlog.get_logger(__name__)
 T = TypeVar("T")
 MIB = 1024 * 1024
 STALE_TEMP_S = 3600.0
+
+_MAX_SWEPT_DIRS = 10_000
 
 
 class FilesystemBlobStore:
@@ -55,6 +63,7 @@ class FilesystemBlobStore:
         # time on a real disk; a copy lost to a power cut is put back by the next sync.
         self._fsync_exports = fsync_exports
         self._swept = False
+        self._swept_export_dirs: set[Path] = set()
 
     @property
     def root(self) -> Path:
@@ -114,6 +123,17 @@ class FilesystemBlobStore:
                 writing.exception()  # retrieved: the error being raised is the one that counts
             raise
 
+    def _sweep_export_dir(self, directory: Path) -> None:
+        """Once per folder: remove partial copies a killed cpbatch left there (in a thread)."""
+        if directory in self._swept_export_dirs:
+            return
+        if len(self._swept_export_dirs) > _MAX_SWEPT_DIRS:  # a long-running bot: stay bounded
+            self._swept_export_dirs.clear()
+        self._swept_export_dirs.add(directory)
+        removed = sweep_dead_temp_files(directory)
+        if removed:
+            log.info("stale_partial_copies_removed", count=removed)
+
     async def read(self, sha256: str) -> AsyncIterator[bytes]:
         path = blob_path(self._root, sha256)
         try:
@@ -147,6 +167,7 @@ class FilesystemBlobStore:
                 return
             if not source.is_file():
                 raise StorageError(f"Blob {sha256} is not in the store at {self._root}.")
+            self._sweep_export_dir(Path(destination).parent)
             export_blob(source, Path(destination), fsync=self._fsync_exports)
 
         try:

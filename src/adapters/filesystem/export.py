@@ -8,11 +8,10 @@ from __future__ import annotations
 import errno
 import os
 import shutil
-import uuid
 from contextlib import suppress
 from pathlib import Path
 
-from adapters.filesystem.layout import fsync_dir
+from adapters.filesystem.layout import fsync_dir, temp_name
 
 
 def export_blob(source: Path, destination: Path, *, fsync: bool) -> None:
@@ -20,7 +19,7 @@ def export_blob(source: Path, destination: Path, *, fsync: bool) -> None:
     file or the complete new one, never a partial file. Synchronous: run it in a thread."""
     destination.parent.mkdir(parents=True, exist_ok=True)
     # A fixed-length temp name: the destination's own name may already use all 255 bytes.
-    temp = destination.parent / f".cpbatch-{uuid.uuid4().hex}.part"
+    temp = destination.parent / temp_name()
     try:
         _copy(source, temp, fsync=fsync)
         os.replace(temp, destination)

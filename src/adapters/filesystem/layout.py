@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import re
+import uuid
+from contextlib import suppress
 from pathlib import Path
 
 from domain.errors import ValidationError
@@ -79,3 +81,47 @@ def make_dirs(path: Path, *, fsync: bool) -> None:
         return  # created concurrently (another put): fine
     if fsync:
         fsync_dir(path.parent)
+
+
+TEMP_PREFIX = ".cpbatch-"
+
+
+def temp_name() -> str:
+    """A temp file name that says which process owns it (see `left_by_dead_process`)."""
+    return f"{TEMP_PREFIX}{os.getpid()}-{uuid.uuid4().hex}.part"
+
+
+def left_by_dead_process(name: str) -> bool:
+    """True for our temp files whose owning process is gone (killed mid-write, say): they can
+    never be completed, and no live writer can be holding them."""
+    if not (name.startswith(TEMP_PREFIX) and name.endswith(".part")):
+        return False
+    pid_text = name[len(TEMP_PREFIX) :].split("-", 1)[0]
+    if not pid_text.isdigit():
+        return False
+    pid = int(pid_text)
+    if pid == os.getpid():
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:  # a live process of another user
+        return False
+    return False
+
+
+def sweep_dead_temp_files(directory: Path) -> int:
+    """Remove temp files in `directory` left by processes that no longer exist."""
+    removed = 0
+    try:
+        with os.scandir(directory) as listing:
+            names = [entry.name for entry in listing if entry.is_file(follow_symlinks=False)]
+    except (FileNotFoundError, NotADirectoryError):
+        return 0
+    for name in names:
+        if left_by_dead_process(name):
+            with suppress(FileNotFoundError):
+                os.unlink(directory / name)
+                removed += 1
+    return removed

@@ -10,12 +10,11 @@ import hashlib
 import os
 import threading
 import time
-import uuid
 from contextlib import suppress
 from pathlib import Path
 from typing import BinaryIO
 
-from adapters.filesystem.layout import make_dirs
+from adapters.filesystem.layout import make_dirs, sweep_dead_temp_files, temp_name
 
 READ_ONLY = 0o444
 
@@ -24,7 +23,7 @@ class TempBlob:
     """One put's temp file in `root/tmp`; hashes and counts what it writes."""
 
     def __init__(self, temp_dir: Path, *, fsync: bool) -> None:
-        self.path = temp_dir / f"{uuid.uuid4().hex}.part"
+        self.path = temp_dir / temp_name()
         self.size = 0
         self._fsync = fsync
         self._hash = hashlib.sha256()
@@ -84,8 +83,9 @@ class TempBlob:
 
 
 def sweep_stale(temp_dir: Path, max_age_s: float) -> int:
-    """Delete temp files older than max_age_s (left by a crash); return how many."""
-    removed = 0
+    """Delete temp files left by a crash: those of processes that no longer exist at once, any
+    other older than max_age_s; return how many."""
+    removed = sweep_dead_temp_files(temp_dir)
     cutoff = time.time() - max_age_s
     try:
         with os.scandir(temp_dir) as listing:

@@ -6,6 +6,8 @@ import errno
 import hashlib
 import os
 import stat
+import subprocess
+import sys
 import time
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -175,3 +177,32 @@ async def test_export_falls_back_to_a_plain_copy_where_the_kernel_cannot_copy(
 
     assert destination.read_bytes() == b"copied the old way"
     assert [p.name for p in destination.parent.iterdir()] == ["notes.pdf"]
+
+
+def _dead_pid() -> int:
+    child = subprocess.Popen([sys.executable, "-c", "pass"])
+    child.wait()
+    return child.pid
+
+
+async def test_partial_files_of_a_killed_process_are_removed_but_a_live_writers_are_kept(
+    store: FilesystemBlobStore, tmp_path: Path
+) -> None:
+    dead = _dead_pid()
+    out = tmp_path / "out"
+    out.mkdir()
+    killed_copy = out / f".cpbatch-{dead}-{'a' * 32}.part"
+    killed_copy.write_bytes(b"half a copy")
+    live_copy = out / f".cpbatch-{os.getpid()}-{'b' * 32}.part"
+    live_copy.write_bytes(b"being written right now")
+    blob_temp = store.root / "tmp" / f".cpbatch-{dead}-{'c' * 32}.part"
+    blob_temp.parent.mkdir(parents=True, exist_ok=True)
+    blob_temp.write_bytes(b"half a download")
+
+    stored = await store.put(stream(b"complete"))
+    await store.export(stored.sha256, out / "notes.pdf")
+
+    assert not killed_copy.exists()
+    assert not blob_temp.exists()
+    assert live_copy.exists()
+    assert (out / "notes.pdf").read_bytes() == b"complete"

@@ -102,3 +102,11 @@ def test_giving_up_says_what_failed_without_a_url():
     assert isinstance(down, DownloadFailedError)
     assert str(down) == "ClassPlus did not answer /v2/courses after 4 tries: HTTP 502."
     assert "ServerDisconnectedError" in str(gave_up("/v2/x", aiohttp.ServerDisconnectedError(), 2))
+
+
+@pytest.mark.parametrize("status", [301, 302, 307, 308])
+def test_a_redirected_org_lookup_is_an_upstream_error_naming_the_path(status: int) -> None:
+    error = ORGS.for_status(status)
+
+    assert isinstance(error, UpstreamError)
+    assert "/v2/orgs/x" in str(error)
