@@ -6,13 +6,14 @@ STAMP  := $(VENV)/.installed-stamp
 export PIP_CONSTRAINT := $(CURDIR)/constraints.txt
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: help install demo test test-mongo bench lint format simulator run lock clean
+.PHONY: help install demo test test-mongo bench chaos lint format simulator run lock clean
 
 help:
 	@echo "make demo       run the bundled ClassPlus simulator and sync its demo org into ./downloads"
 	@echo "make test       lint, type-check, import rules and the whole test suite"
 	@echo "make test-mongo the storage contract suites against MONGODB_URI (a MongoDB server)"
 	@echo "make bench      the performance suite against curl; writes bench/results/latest.md and .json"
+	@echo "make chaos      faults, kill -9, bad input, secrets and load; prints one table"
 	@echo "make lint       ruff, mypy and the import-linter layer contracts only"
 	@echo "make format     format the code with ruff"
 	@echo "make simulator  run the ClassPlus simulator in the foreground (demo world)"
@@ -42,16 +43,19 @@ bench: $(STAMP)
 	command -v curl >/dev/null || { apt-get update -qq && apt-get install -y -qq curl; }
 	$(PY) -m bench --size full
 
+chaos: $(STAMP)
+	$(PY) -m chaos --size full
+
 lint: $(STAMP)
-	$(VENV)/bin/ruff check src tests bench
-	$(VENV)/bin/ruff format --check src tests bench
+	$(VENV)/bin/ruff check src tests bench chaos
+	$(VENV)/bin/ruff format --check src tests bench chaos
 	$(VENV)/bin/lint-imports
 	$(VENV)/bin/mypy
-	$(VENV)/bin/mypy bench
+	$(VENV)/bin/mypy bench chaos
 
 format: $(STAMP)
-	$(VENV)/bin/ruff format src tests bench
-	$(VENV)/bin/ruff check --fix src tests bench
+	$(VENV)/bin/ruff format src tests bench chaos
+	$(VENV)/bin/ruff check --fix src tests bench chaos
 
 simulator: $(STAMP)
 	$(PY) -m entrypoints.simulator --world demo

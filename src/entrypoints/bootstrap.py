@@ -6,6 +6,8 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 
+import structlog
+
 from application.use_cases import (
     DownloadBatch,
     GetBatches,
@@ -17,6 +19,8 @@ from application.use_cases import (
 )
 from entrypoints.config import Settings
 from entrypoints.container import Container
+
+log = structlog.get_logger(__name__)
 
 
 @dataclass(frozen=True)
@@ -51,5 +55,12 @@ async def running(settings: Settings, container: Container | None = None) -> Asy
             sync_org=await container.sync_org(),  # type: ignore[misc]
             verify_store=await container.verify_store(),  # type: ignore[misc]
         )
-    finally:
-        await container.shutdown_resources()  # type: ignore[misc]
+    except BaseException:
+        try:
+            await container.shutdown_resources()  # type: ignore[misc]
+        except Exception:
+            # After a failed start some resources never opened: the error already on its way
+            # out is the one to report, not this one.
+            log.warning("shutdown_after_failure", exc_info=True)
+        raise
+    await container.shutdown_resources()  # type: ignore[misc]

@@ -38,7 +38,7 @@ def load_bot_settings(
     if not _BOT_TOKEN.fullmatch(token):
         raise ConfigError("BOT_TOKEN does not look like a bot token from @BotFather.")
     api_id_text = _required(env, "TELEGRAM_API_ID", "your app's api_id from my.telegram.org")
-    if not api_id_text.isdigit() or not 0 < int(api_id_text) < 2**31:
+    if not _ascii_digits(api_id_text) or not 0 < int(api_id_text) < 2**31:
         raise ConfigError("TELEGRAM_API_ID must be the number my.telegram.org shows as api_id.")
     api_hash = _required(env, "TELEGRAM_API_HASH", "your app's api_hash from my.telegram.org")
     if not _API_HASH.fullmatch(api_hash):
@@ -75,7 +75,7 @@ def _user_ids(env: Mapping[str, str], name: str) -> frozenset[int]:
     raw = env.get(name, "").strip()
     ids = set()
     for part in (p.strip() for p in raw.split(",") if p.strip()):
-        if not part.lstrip("-").isdigit():
+        if not _ascii_digits(part.lstrip("-")):
             raise ConfigError(f"{name} must be comma-separated numeric Telegram user ids.")
         ids.add(int(part))
     return frozenset(ids)
@@ -85,6 +85,11 @@ def _whole(env: Mapping[str, str], name: str, default: int, low: int, high: int)
     raw = env.get(name, "").strip()
     if not raw:
         return default
-    if not raw.isdigit() or not low <= int(raw) <= high:
+    if not _ascii_digits(raw) or not low <= int(raw) <= high:
         raise ConfigError(f"{name} must be a whole number from {low} to {high}.")
     return int(raw)
+
+
+def _ascii_digits(text: str) -> bool:
+    """'123' yes; '²' or '１２３' no (str.isdigit accepts them, int() does not)."""
+    return text.isascii() and text.isdigit()

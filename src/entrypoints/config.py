@@ -10,6 +10,7 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from domain.errors import ValidationError
 
@@ -187,7 +188,7 @@ class _Reader:
         }
         digits = raw.rstrip("BbKkMmGg ")
         unit = raw[len(digits) :].strip().upper()
-        if not digits.isdigit() or unit not in units or int(digits) <= 0:
+        if not (digits.isascii() and digits.isdigit()) or unit not in units or int(digits) <= 0:
             raise ConfigError(f"{name} must be a size in bytes, like 2147483648 or 2G.")
         return int(digits) * units[unit]
 
@@ -202,7 +203,11 @@ class _Reader:
 
     def url(self, name: str, default: str) -> str:
         raw = self.text(name) or default
-        if not raw.startswith(("https://", "http://")) or " " in raw:
+        try:
+            host = urlsplit(raw).hostname
+        except ValueError:
+            host = None
+        if not raw.startswith(("https://", "http://")) or " " in raw or not host:
             raise ConfigError(f"{name} must be an http(s) URL like {default}.")
         return raw.rstrip("/")
 
@@ -216,9 +221,13 @@ class _Reader:
         return hosts
 
     def path(self, name: str, default: Path) -> Path:
-        raw = self.text(name)
-        return Path(raw).expanduser() if raw else default
+        return self.optional_path(name) or default
 
     def optional_path(self, name: str) -> Path | None:
         raw = self.text(name)
-        return Path(raw).expanduser() if raw else None
+        if not raw:
+            return None
+        try:
+            return Path(raw).expanduser()
+        except RuntimeError:  # "~someone" for a user this machine does not have
+            raise ConfigError(f"{name} names a home folder of an unknown user.") from None

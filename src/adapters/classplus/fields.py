@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from datetime import UTC, datetime
 from typing import Any
 
@@ -62,14 +63,18 @@ class Fields:
             return None
         if isinstance(value, bool):
             raise self._bad(key)
-        if isinstance(value, int | float):
-            return float(value)
-        if isinstance(value, str):
-            try:
-                return float(value.strip())
-            except ValueError:
-                raise self._bad(key) from None
-        raise self._bad(key)
+        try:
+            if isinstance(value, int | float):
+                number = float(value)
+            elif isinstance(value, str):
+                number = float(value.strip())
+            else:
+                raise self._bad(key)
+        except (ValueError, OverflowError):
+            raise self._bad(key) from None
+        if not math.isfinite(number):  # "inf", "nan", 1e400, JSON Infinity: not a count
+            raise self._bad(key)
+        return number
 
     def flag(self, *keys: str) -> bool:
         """Truthy in any of the spellings upstream uses: true, 1, "1", "true"."""

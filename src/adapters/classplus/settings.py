@@ -73,8 +73,8 @@ class ClassPlusSettings:
     user_agent: str = "Mozilla/5.0 (compatible; cpbatch/0.1)"
 
     def __post_init__(self) -> None:
-        url = urlsplit(self.base_url)
         try:
+            url = urlsplit(self.base_url)
             scheme, host = url.scheme, url.hostname or ""
         except ValueError:
             scheme, host = "", ""

@@ -38,10 +38,9 @@ def redact_uri(uri: str) -> str:
     scheme, sep, rest = uri.partition("://")
     if not sep or not scheme:
         return MASK
-    boundary = min((i for i in (rest.find("/"), rest.find("?")) if i >= 0), default=len(rest))
-    at = rest.rfind("@", 0, boundary)
-    if at < 0:
-        at = rest.rfind("@")  # the password itself holds a / or ?: mask up to the last @
+    # The last @ of all: an unescaped @, / or ? inside a password must never leave part of it
+    # visible (an @ in a query option then masks a little more than needed).
+    at = rest.rfind("@")
     if at >= 0:
         user, colon, _password = rest[:at].partition(":")
         if colon:

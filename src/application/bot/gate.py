@@ -33,16 +33,18 @@ class Gate:
         before_limit: Callable[[], Awaitable[None]] | None = None,
     ) -> bool:
         """True if the update may be handled; otherwise the refusal (if any) is already sent,
-        as a reply or as the button's answer. `before_limit` runs for admitted users even when
-        the rate limit then drops the update (it deletes secrets from the chat)."""
+        as a reply or as the button's answer. `before_limit` runs first, for every user, even
+        when access or the rate limit then drops the update (it deletes secrets from the chat)."""
+        if before_limit is not None:
+            # First, for everyone (strangers too): a pasted secret leaves the chat whatever the
+            # answer is going to be.
+            await before_limit()
         entry = self._access.check(user_id)
         if entry is Entry.IGNORE:
             return False
         if entry is Entry.REFUSE:
             await self._tell(chat_id, callback_id, texts.REFUSAL)
             return False
-        if before_limit is not None:
-            await before_limit()
         admission = self._limiter.admit(user_id)
         if admission is Admission.ALLOWED:
             return True

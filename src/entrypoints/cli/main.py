@@ -31,6 +31,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         sys.stdout.write(generate_secret_key() + "\n")
         return ExitCode.OK
+    # The redacting pipeline goes in before anything can fail: an error while reading the
+    # settings must not reach structlog's defaults, whose tracebacks print local variables.
+    configure_logging(args.log_level or "INFO")
     try:
         settings = load_settings(env_file=args.env_file)
         configure_logging(args.log_level or settings.log_level, settings.log_format)

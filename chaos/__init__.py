@@ -1,0 +1,1 @@
+"""Chaos checks of cpbatch: faults, crashes, bad input, secrets and load, in one table."""

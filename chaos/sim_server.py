@@ -1,0 +1,147 @@
+"""`bench.sim_server` plus what the chaos checks count: faults and per-file requests.
+
+`python -m chaos.sim_server` takes the flags of `python -m entrypoints.simulator` (fault flags
+included) and serves the world through `run_simulator` in its own process, with the control
+server of `bench.sim_server` (GET /stats, POST /reset, GET /manifest) and three more routes:
+
+    GET  /chaos/counts     {"file_requests": {file_id: n}, "faults": {kind: n},
+                            "api_requests": n, "api_faults": n}
+    POST /chaos/reset      zero these counters and the simulator's own stats
+    GET  /chaos/manifest?org=CODE   the manifest WITH sha256 (hashed in a worker thread)
+
+Fault kinds: "5xx", "429", "reset", "truncate", "stall" (as planned by the injector; a body
+fault is planned only for file requests). The simulator's own stats count statuses but not
+mid-body faults nor requests per file, so the injector is wrapped here, in this process only.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import os
+import signal
+import sys
+from collections import Counter
+from pathlib import Path
+
+from aiohttp import web
+from bench.sim_server import control_app, write_ready_file
+
+from entrypoints.simulator import Simulator, run_simulator
+from entrypoints.simulator.cli_options import build_parser, fault_config, world_from
+from entrypoints.simulator.faults import FaultConfig, FaultInjector, FaultPlan, RequestKind
+
+log = logging.getLogger("cpbatch.chaos.simulator")
+
+
+class CountingInjector(FaultInjector):
+    """The simulator's seeded injector, counting what it planned."""
+
+    def __init__(self, config: FaultConfig | None = None) -> None:
+        super().__init__(config)
+        self.file_requests: Counter[int] = Counter()
+        self.faults: Counter[str] = Counter()
+        self.api_requests = 0
+        self.api_faults = 0
+
+    def plan(self, kind: RequestKind, file_id: int | None = None) -> FaultPlan:
+        planned = super().plan(kind, file_id)
+        fault: str | None = None
+        if planned.status is not None:
+            fault = "429" if planned.status == 429 else "5xx"
+        elif planned.body_fault is not None:
+            fault = planned.body_fault
+        if kind == "files" and file_id is not None:
+            self.file_requests[file_id] += 1
+        elif kind == "api":
+            self.api_requests += 1
+            self.api_faults += fault is not None
+        if fault is not None:
+            self.faults[fault] += 1
+        return planned
+
+    def reset(self) -> None:
+        self.file_requests.clear()
+        self.faults.clear()
+        self.api_requests = 0
+        self.api_faults = 0
+
+    def view(self) -> dict[str, object]:
+        return {
+            "file_requests": {str(k): n for k, n in self.file_requests.items()},
+            "faults": dict(self.faults),
+            "api_requests": self.api_requests,
+            "api_faults": self.api_faults,
+        }
+
+
+def install_counting(sim: Simulator) -> CountingInjector:
+    """Replace the running simulator's injector with a counting one (same config, same seed).
+    `Simulator.faults = ...` always builds a plain FaultInjector, hence the state itself."""
+    injector = CountingInjector(sim.faults)
+    sim._state.faults = injector  # our own process, before any request is served
+    return injector
+
+
+def chaos_routes(app: web.Application, sim: Simulator, injector: CountingInjector) -> None:
+    async def counts(_: web.Request) -> web.Response:
+        return web.json_response(injector.view())
+
+    async def reset(_: web.Request) -> web.Response:
+        injector.reset()
+        sim.stats.reset()
+        return web.json_response(injector.view())
+
+    async def manifest(request: web.Request) -> web.Response:
+        org = request.query.get("org") or None
+        return web.json_response(await sim.manifest_async(org, include_sha256=True))
+
+    app.router.add_get("/chaos/counts", counts)
+    app.router.add_post("/chaos/reset", reset)
+    app.router.add_get("/chaos/manifest", manifest)
+
+
+async def serve(args: argparse.Namespace) -> None:
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(signum, stop.set)
+    faults = fault_config(args, os.environ)
+    async with run_simulator(world_from(args), faults, args.host, args.port) as sim:
+        injector = install_counting(sim)
+        app = control_app(sim)
+        chaos_routes(app, sim, injector)
+        control = web.AppRunner(app, access_log=None)
+        await control.setup()
+        try:
+            await web.TCPSite(control, "127.0.0.1", 0).start()
+            ready = {
+                "base_url": sim.base_url,
+                "control_url": f"http://127.0.0.1:{control.addresses[0][1]}",
+                "tokens": {
+                    org.code: sim.token_for(org.code) for org in sim.world.orgs if org.users
+                },
+                "pid": os.getpid(),
+            }
+            if args.ready_file:
+                write_ready_file(Path(args.ready_file), ready)
+            log.info("serving on %s (faults: %s)", sim.base_url, faults)
+            await stop.wait()
+        finally:
+            await control.cleanup()
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    parser.prog = "python -m chaos.sim_server"
+    args = parser.parse_args(argv)
+    if args.manifest is not None:
+        parser.error("--manifest: use GET /chaos/manifest on the control server instead")
+    logging.basicConfig(level=logging.INFO, stream=sys.stderr, format="%(message)s")
+    asyncio.run(serve(args))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
