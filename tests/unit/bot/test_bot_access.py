@@ -5,10 +5,10 @@ from pathlib import Path
 
 import pytest
 from bot_world import ADMIN, ALICE, STRANGER, BotWorld, default_policy
-from conftest import ALICE_TOKEN, demo_gateway
 
 from application.bot import texts
 from application.bot.settings import BotPolicy
+from conftest import ALICE_TOKEN, demo_gateway
 
 
 async def test_a_stranger_gets_one_polite_refusal_then_silence(

@@ -1,9 +1,9 @@
 """/start, /help, /cancel outside jobs, and what the bot says to text it did not ask for."""
 
 from bot_world import ADMIN, ALICE, BotWorld
-from conftest import ALICE_TOKEN
 
 from application.bot import texts
+from conftest import ALICE_TOKEN
 
 
 async def test_start_welcomes_and_says_what_the_bot_does(world: BotWorld) -> None:

@@ -4,10 +4,10 @@ from pathlib import Path
 
 import pytest
 from bot_world import ALICE, BOB, BotWorld, default_policy
-from conftest import ALICE_TOKEN, demo_gateway
 from fakes import FakeClassPlus
 
 from application.bot import browse_texts, texts
+from conftest import ALICE_TOKEN, demo_gateway
 from domain.errors import DownloadFailedError
 
 PAGE = 8

@@ -9,10 +9,10 @@ from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from pathlib import Path
 
 from bot_world import ALICE, BotWorld
-from conftest import ALICE_TOKEN, demo_gateway
 from fakes import FakeClassPlus, FakeFileStream
 
 from application.bot import texts
+from conftest import ALICE_TOKEN, demo_gateway
 from domain.models import BatchFile
 
 
@@ -124,6 +124,7 @@ async def test_cancel_during_upload_stops_it_and_cleans_up(world: BotWorld) -> N
 
 async def test_cancel_while_waiting_for_a_free_slot(tmp_path: Path) -> None:
     from bot_world import BOB, default_policy
+
     from conftest import BOB_TOKEN
 
     world = BotWorld(tmp_path, gateway=demo_gateway(), policy=default_policy(max_jobs=1))

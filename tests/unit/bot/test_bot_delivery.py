@@ -6,10 +6,10 @@ from pathlib import Path
 
 from bot_world import ALICE, BOB, BotWorld
 from chat_fakes import FakeChat
-from conftest import ALICE_TOKEN, BOB_TOKEN, CAROL_TOKEN, NOTES, demo_gateway
 
 from application.bot import delivery_texts, texts
 from application.bot.callbacks import PickFile
+from conftest import ALICE_TOKEN, BOB_TOKEN, CAROL_TOKEN, NOTES, demo_gateway
 from domain.errors import DeliveryError
 
 CAROL = 13

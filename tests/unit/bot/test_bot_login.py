@@ -2,9 +2,9 @@
 
 import pytest
 from bot_world import ALICE, BotWorld
-from conftest import ALICE_TOKEN, CAROL_TOKEN
 
 from application.bot import texts
+from conftest import ALICE_TOKEN, CAROL_TOKEN
 from domain.errors import RateLimitExceededError
 
 CAROL = 13

@@ -2,9 +2,9 @@
 message for the job, and a summary of what was sent, skipped and why anything failed."""
 
 from bot_world import ADMIN, ALICE, BOB, BotWorld
-from conftest import ALICE_TOKEN
 
 from application.bot import delivery_texts, texts
+from conftest import ALICE_TOKEN
 from domain.errors import DeliveryError, DownloadFailedError
 
 
