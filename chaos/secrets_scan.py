@@ -622,7 +622,7 @@ async def _cli_part(
     mongo = await run_cli(
         evidence, "mongodb unreachable", sim.base_url, data, "batches", ORG,
         CLASSPLUS_TOKEN=token,
-        MONGODB_URI=f"mongodb://chaos:{password}@127.0.0.1:1/?directConnection=true",
+        MONGODB_URI="mongodb://chaos:" + f"{password}@127.0.0.1:1/?directConnection=true",
         MONGODB_TIMEOUT="0.5",
     )  # fmt: skip
     figures.cli_codes["mongodb_unreachable"] = mongo.code
@@ -650,7 +650,7 @@ async def _startup_crash_part(
         f"BOT_TOKEN={bot_token}\n"
         f"TELEGRAM_API_ID=12345\n"
         f"TELEGRAM_API_HASH={api_hash}\n"
-        f"MONGODB_URI=mongodb://chaos:{password}@127.0.0.1:1/\n"
+        "MONGODB_URI=mongodb://chaos:" + f"{password}@127.0.0.1:1/\n"
         "DATA_DIR=~chaos-no-such-user/cpbatch\n",
         encoding="utf-8",
     )
