@@ -24,6 +24,7 @@ import os
 import signal
 import sys
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 from aiohttp import web
@@ -78,14 +79,22 @@ def write_ready_file(path: Path, payload: dict[str, object]) -> None:
         raise
 
 
-async def serve(args: argparse.Namespace) -> None:
+ControlRoutes = Callable[[web.Application, Simulator], None]
+
+
+async def serve(args: argparse.Namespace, extra_routes: ControlRoutes | None = None) -> None:
+    """Serve the simulator and its control server until SIGINT/SIGTERM; `extra_routes` adds
+    routes (and whatever they count) to the control server before it starts."""
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(signum, stop.set)
     faults = fault_config(args, os.environ)
     async with run_simulator(world_from(args), faults, args.host, args.port) as sim:
-        control = web.AppRunner(control_app(sim), access_log=None)
+        app = control_app(sim)
+        if extra_routes is not None:
+            extra_routes(app, sim)
+        control = web.AppRunner(app, access_log=None)
         await control.setup()
         try:
             await web.TCPSite(control, "127.0.0.1", 0).start()

@@ -16,7 +16,7 @@ import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
-from typing import Any
+from typing import Any, Self
 
 import psutil
 
@@ -82,7 +82,10 @@ class WorldSpec:
 
 
 class SimulatorProcess:
-    """`with SimulatorProcess(spec, scratch) as sim:` a running simulator for one world."""
+    """`with SimulatorProcess(spec, scratch) as sim:` a running simulator for one world.
+    Subclasses may serve it from another module (`module`) with more flags (`extra_flags`)."""
+
+    module = "bench.sim_server"
 
     def __init__(self, spec: WorldSpec, scratch: Path) -> None:
         self.spec = spec
@@ -90,7 +93,7 @@ class SimulatorProcess:
         self._process: subprocess.Popen[bytes] | None = None
         self._ready: dict[str, Any] = {}
 
-    def __enter__(self) -> SimulatorProcess:
+    def __enter__(self) -> Self:
         self.start()
         return self
 
@@ -110,8 +113,9 @@ class SimulatorProcess:
                 [
                     sys.executable,
                     "-m",
-                    "bench.sim_server",
+                    self.module,
                     *self.spec.flags(),
+                    *self.extra_flags(),
                     "--ready-file",
                     str(ready_file),
                 ],
@@ -134,6 +138,9 @@ class SimulatorProcess:
                 raise BenchError(f"the simulator did not start within {READY_TIMEOUT_S:.0f} s")
             time.sleep(0.02)
         self._ready = json.loads(ready_file.read_text(encoding="utf-8"))
+
+    def extra_flags(self) -> list[str]:
+        return []
 
     def stop(self) -> None:
         process, self._process = self._process, None

@@ -24,7 +24,6 @@ from bench.commands import CpbatchSettings, clean_environ
 from bench.measure import Measurement, run_measured
 from bench.simulator_process import (
     ORG_CODE,
-    READY_TIMEOUT_S,
     REPO_ROOT,
     BenchError,
     SimulatorProcess,
@@ -125,41 +124,10 @@ class ChaosSimulator(SimulatorProcess):
         super().__init__(spec, scratch)
         self.faults = faults or FaultSpec()
 
-    def __enter__(self) -> ChaosSimulator:
-        self.start()
-        return self
+    module = "chaos.sim_server"
 
-    def start(self) -> None:
-        # As SimulatorProcess.start, on chaos.sim_server and with the fault flags.
-        ready_file = self._scratch / "ready.json"
-        with (self._scratch / "simulator.log").open("wb") as log:
-            self._process = subprocess.Popen(  # noqa: S603 - our own module, fixed arguments
-                [
-                    sys.executable,
-                    "-m",
-                    "chaos.sim_server",
-                    *self.spec.flags(),
-                    *self.faults.flags(),
-                    "--ready-file",
-                    str(ready_file),
-                ],
-                cwd=REPO_ROOT,
-                stdin=subprocess.DEVNULL,
-                stdout=subprocess.DEVNULL,
-                stderr=log,
-            )
-        deadline = time.monotonic() + READY_TIMEOUT_S
-        while not ready_file.exists():
-            if self._process.poll() is not None:
-                raise BenchError(
-                    f"the chaos simulator stopped at start (exit code "
-                    f"{self._process.returncode}): {self.log_tail()}"
-                )
-            if time.monotonic() > deadline:
-                self.stop()
-                raise BenchError(f"the chaos simulator did not start within {READY_TIMEOUT_S} s")
-            time.sleep(0.02)
-        self._ready = json.loads(ready_file.read_text(encoding="utf-8"))
+    def extra_flags(self) -> list[str]:
+        return self.faults.flags()
 
     def counts(self) -> dict[str, Any]:
         """{"file_requests": {id: n}, "faults": {kind: n}, "api_requests", "api_faults"}."""

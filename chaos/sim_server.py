@@ -16,20 +16,16 @@ mid-body faults nor requests per file, so the injector is wrapped here, in this 
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import logging
-import os
-import signal
 import sys
 from collections import Counter
-from pathlib import Path
 
 from aiohttp import web
-from bench.sim_server import control_app, write_ready_file
+from bench.sim_server import serve
 
-from entrypoints.simulator import Simulator, run_simulator
-from entrypoints.simulator.cli_options import build_parser, fault_config, world_from
+from entrypoints.simulator import Simulator
+from entrypoints.simulator.cli_options import build_parser
 from entrypoints.simulator.faults import FaultConfig, FaultInjector, FaultPlan, RequestKind
 
 log = logging.getLogger("cpbatch.chaos.simulator")
@@ -102,34 +98,8 @@ def chaos_routes(app: web.Application, sim: Simulator, injector: CountingInjecto
     app.router.add_get("/chaos/manifest", manifest)
 
 
-async def serve(args: argparse.Namespace) -> None:
-    stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for signum in (signal.SIGINT, signal.SIGTERM):
-        loop.add_signal_handler(signum, stop.set)
-    faults = fault_config(args, os.environ)
-    async with run_simulator(world_from(args), faults, args.host, args.port) as sim:
-        injector = install_counting(sim)
-        app = control_app(sim)
-        chaos_routes(app, sim, injector)
-        control = web.AppRunner(app, access_log=None)
-        await control.setup()
-        try:
-            await web.TCPSite(control, "127.0.0.1", 0).start()
-            ready = {
-                "base_url": sim.base_url,
-                "control_url": f"http://127.0.0.1:{control.addresses[0][1]}",
-                "tokens": {
-                    org.code: sim.token_for(org.code) for org in sim.world.orgs if org.users
-                },
-                "pid": os.getpid(),
-            }
-            if args.ready_file:
-                write_ready_file(Path(args.ready_file), ready)
-            log.info("serving on %s (faults: %s)", sim.base_url, faults)
-            await stop.wait()
-        finally:
-            await control.cleanup()
+def add_chaos_routes(app: web.Application, sim: Simulator) -> None:
+    chaos_routes(app, sim, install_counting(sim))
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -139,7 +109,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.manifest is not None:
         parser.error("--manifest: use GET /chaos/manifest on the control server instead")
     logging.basicConfig(level=logging.INFO, stream=sys.stderr, format="%(message)s")
-    asyncio.run(serve(args))
+    asyncio.run(serve(args, add_chaos_routes))
     return 0
 
 

@@ -7,46 +7,15 @@ it, so the cache is keyed by the token's principal and never shared between user
 from __future__ import annotations
 
 import time
-from collections import OrderedDict
 from collections.abc import Callable
 from datetime import UTC, datetime
-from typing import Generic, TypeVar
 
+from application.expiring import ExpiringStore
 from application.ports import ClassPlusGateway, MetadataRepository
 from domain.errors import AuthenticationError, BatchFileNotFoundError, CpbatchError
 from domain.identifiers import AccessToken, OrgCode
 from domain.models import Batch, BatchFile, OrgListing
 from domain.selectors import BatchSelector
-
-_V = TypeVar("_V")
-
-
-class _TtlMemo(Generic[_V]):
-    """A small LRU of values that expire; owned by one ListingService, never global."""
-
-    def __init__(self, max_entries: int, ttl_s: float, clock: Callable[[], float]) -> None:
-        self._entries: OrderedDict[tuple[str, str], tuple[float, _V]] = OrderedDict()
-        self._max_entries = max_entries
-        self._ttl_s = ttl_s
-        self._clock = clock
-
-    def get(self, key: tuple[str, str]) -> _V | None:
-        entry = self._entries.get(key)
-        if entry is None:
-            return None
-        fetched_at, value = entry
-        if self._clock() - fetched_at >= self._ttl_s:
-            del self._entries[key]
-            return None
-        self._entries.move_to_end(key)
-        return value
-
-    def put(self, key: tuple[str, str], value: _V) -> None:
-        """Keep a value fetched just now; it expires TTL later, however often it is read."""
-        self._entries[key] = (self._clock(), value)
-        self._entries.move_to_end(key)
-        while len(self._entries) > self._max_entries:
-            self._entries.popitem(last=False)
 
 
 class ListingService:
@@ -62,8 +31,12 @@ class ListingService:
         self._gateway = gateway
         self._repository = repository
         self._ttl_s = ttl_s
-        self._orgs: _TtlMemo[OrgListing] = _TtlMemo(memory_entries, ttl_s, clock)
-        self._files: _TtlMemo[tuple[BatchFile, ...]] = _TtlMemo(memory_entries, ttl_s, clock)
+        self._orgs: ExpiringStore[tuple[str, str], OrgListing] = ExpiringStore(
+            ttl_s, clock, max_entries=memory_entries
+        )
+        self._files: ExpiringStore[tuple[str, str], tuple[BatchFile, ...]] = ExpiringStore(
+            ttl_s, clock, max_entries=memory_entries
+        )
 
     async def org_listing(
         self, token: AccessToken, code: OrgCode, *, force_refresh: bool = False

@@ -9,7 +9,7 @@ import math
 from collections.abc import Callable
 
 from application.bot.settings import BotPolicy
-from application.bot.state import ExpiringStore
+from application.expiring import ExpiringStore
 
 log = logging.getLogger(__name__)
 

@@ -34,9 +34,10 @@ from application.bot.jobs import JobManager
 from application.bot.login import LoginFlow
 from application.bot.rate_limit import RequestRateLimiter
 from application.bot.settings import BotPolicy
-from application.bot.state import AwaitingOtp, ExpiringStore, Step, UserLocks
+from application.bot.state import AwaitingOtp, Step, UserLocks
 from application.bot.sync_command import SyncCommand
 from application.bot.use_cases import BotUseCases
+from application.expiring import ExpiringStore
 from application.ports import (
     ChatPort,
     ClassPlusGateway,

@@ -9,7 +9,8 @@ from collections import OrderedDict
 
 from application.bot import texts
 from application.bot.events import IncomingMessage
-from application.bot.state import ExpiringStore, Step
+from application.bot.state import Step
+from application.expiring import ExpiringStore
 from application.ports import ChatPort, Keyboard
 from domain.errors import ValidationError
 from domain.identifiers import AccessToken

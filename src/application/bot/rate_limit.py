@@ -6,7 +6,7 @@ import enum
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from application.bot.state import ExpiringStore
+from application.expiring import ExpiringStore
 
 
 class Admission(enum.Enum):

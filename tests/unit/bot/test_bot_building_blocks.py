@@ -14,7 +14,7 @@ from application.bot.gate import parse_command
 from application.bot.jobs import JobManager
 from application.bot.login import normalize_mobile
 from application.bot.rate_limit import Admission, RequestRateLimiter
-from application.bot.state import ExpiringStore
+from application.expiring import ExpiringStore
 
 
 def test_an_expiring_store_forgets_after_its_ttl_and_beyond_its_size() -> None:
