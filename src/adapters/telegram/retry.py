@@ -127,7 +127,13 @@ class TelegramRetry:
             before_sleep=before_sleep,
             reraise=True,
         )
-        result: T = await retrying(call)
+        async def attempt() -> T:
+            # tenacity calls a callable that is not a coroutine function synchronously and
+            # takes its return value as the result; pyrogram's public methods are such
+            # callables (sync wrappers returning a coroutine), so always await here.
+            return await call()
+
+        result: T = await retrying(attempt)
         return result
 
     def _final(self, op: str, exc: Exception) -> DeliveryError:
