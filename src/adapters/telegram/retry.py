@@ -127,6 +127,7 @@ class TelegramRetry:
             before_sleep=before_sleep,
             reraise=True,
         )
+
         async def attempt() -> T:
             # tenacity calls a callable that is not a coroutine function synchronously and
             # takes its return value as the result; pyrogram's public methods are such
