@@ -12,7 +12,7 @@ import structlog
 
 from adapters.crypto import generate_secret_key
 from adapters.health import health_app, serve_health, storage_status
-from adapters.telegram import TelegramUpdates
+from adapters.telegram import TelegramUpdates, is_online
 from entrypoints.bootstrap import running
 from entrypoints.bot_config import BotSettings
 from entrypoints.bot_container import BotContainer
@@ -54,8 +54,8 @@ async def serve_bot(
 
 
 async def _health(ping: Callable[[], Awaitable[object]], client: Any) -> dict[str, str]:
-    """What /healthz reports: storage answers a round trip, and the client is connected."""
-    connected = bool(getattr(client, "is_connected", False))
+    """What /healthz reports: storage answers a round trip, and Telegram is reachable now."""
+    connected = is_online(client)
     return {
         "storage": await storage_status(ping),
         "bot": "connected" if connected else "disconnected",

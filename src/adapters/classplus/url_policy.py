@@ -22,7 +22,8 @@ def check_file_url(raw: str | URL, settings: ClassPlusSettings, file_id: int) ->
 
     Allowed: scheme https, no user info, host equal to or a subdomain of a configured file
     host, default port. A loopback host (and plain http to it) only with
-    `allow_insecure_loopback`. IP literals in private, link-local, reserved or other special
+    `allow_insecure_loopback`, and then the API's own loopback host needs no listing in
+    `file_hosts`. IP literals in private, link-local, reserved or other special
     ranges are always refused unless loopback-and-allowed."""
     try:
         url = raw if isinstance(raw, URL) else URL(raw)
@@ -43,9 +44,15 @@ def check_file_url(raw: str | URL, settings: ClassPlusSettings, file_id: int) ->
         raise _refused(file_id, f"a plain {url.scheme or 'unknown'}:// address on {host}")
     if not loopback and port != _DEFAULT_PORTS.get(url.scheme):
         raise _refused(file_id, f"{host} on a non-standard port")
+    if loopback and host == _api_host(settings):
+        return url  # files served by the same stand-in as the API (the simulator)
     if not _host_allowed(host, settings.file_hosts, exact_only=ip_of(host) is not None):
         raise _refused(file_id, f"{host}")
     return url
+
+
+def _api_host(settings: ClassPlusSettings) -> str:
+    return (URL(settings.base_url).raw_host or "").lower().rstrip(".")
 
 
 def _refused(file_id: int, where: str) -> NotDownloadableError:

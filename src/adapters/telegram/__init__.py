@@ -1,7 +1,13 @@
 """The Telegram adapter (Pyrogram/kurigram, MTProto): the ChatPort, the update feed, the client."""
 
 from adapters.telegram.chat import PyrogramChat
-from adapters.telegram.client import build_client, telegram_client_resource
+from adapters.telegram.client import build_client, is_online, telegram_client_resource
 from adapters.telegram.updates import TelegramUpdates
 
-__all__ = ["PyrogramChat", "TelegramUpdates", "build_client", "telegram_client_resource"]
+__all__ = [
+    "PyrogramChat",
+    "TelegramUpdates",
+    "build_client",
+    "is_online",
+    "telegram_client_resource",
+]

@@ -17,6 +17,8 @@ from domain.errors import DeliveryError, ValidationError
 
 log = structlog.get_logger(__name__)
 
+_STALE_SESSION = {"AUTH_KEY_UNREGISTERED", "SESSION_REVOKED", "SESSION_EXPIRED", "USER_DEACTIVATED"}
+
 
 def build_client(
     *,
@@ -64,9 +66,12 @@ async def telegram_client_resource(
     workers: int = 8,
     max_concurrent_transmissions: int = 2,
     sleep_threshold: int = 10,
+    start_timeout_s: float = 60.0,
 ) -> AsyncIterator[Client]:
     """For `providers.Resource`: yields a started (signed-in) Client and stops it on shutdown.
-    Register update handlers (TelegramUpdates.register) once it is yielded."""
+    Register update handlers (TelegramUpdates.register) once it is yielded. pyrogram retries
+    an unreachable Telegram forever; past `start_timeout_s` the start fails instead, so a
+    supervisor (systemd, Docker, Render) sees the failure and the reason."""
     client = build_client(
         api_id=api_id,
         api_hash=api_hash,
@@ -77,8 +82,9 @@ async def telegram_client_resource(
         max_concurrent_transmissions=max_concurrent_transmissions,
         sleep_threshold=sleep_threshold,
     )
-    await asyncio.to_thread(workdir.mkdir, mode=0o700, parents=True, exist_ok=True)
-    await _start(client, bot_token)
+    await asyncio.to_thread(_private_folder, workdir)
+    await _start(client, bot_token, start_timeout_s)
+    await asyncio.to_thread(_private_file, workdir / f"{name}.session")
     try:
         yield client
     finally:
@@ -87,19 +93,30 @@ async def telegram_client_resource(
         log.info("telegram_stopped")
 
 
-async def _start(client: Client, bot_token: str) -> None:
+async def _start(client: Client, bot_token: str, timeout_s: float) -> None:
     try:
-        await client.start()
+        async with asyncio.timeout(timeout_s):
+            await client.start()
     except RPCError as exc:
+        await _abandon(client)
         rpc = exc.ID or exc.NAME
         log.error("telegram_start_refused", rpc=rpc)
+        if rpc in _STALE_SESSION:
+            raise ValidationError(
+                f"Telegram no longer accepts the saved session ({rpc}), as after a token is "
+                f"revoked; delete {client.name}.session in the Telegram folder of DATA_DIR to "
+                "sign in again with BOT_TOKEN."
+            ) from exc
         raise ValidationError(
             f"Telegram refused to sign the bot in ({rpc}); check BOT_TOKEN, TELEGRAM_API_ID "
             "and TELEGRAM_API_HASH."
         ) from exc
-    except OSError as exc:
-        log.error("telegram_start_failed", error=type(exc).__name__)
-        raise DeliveryError("Telegram could not be reached; check the network.") from exc
+    except (OSError, TimeoutError) as exc:  # TimeoutError: asyncio.timeout's
+        await _abandon(client)
+        log.error("telegram_start_failed", error=type(exc).__name__, timeout_s=timeout_s)
+        raise DeliveryError(
+            f"Telegram could not be reached within {timeout_s:g} s; check the network."
+        ) from exc
     me = client.me
     log.info("telegram_started", bot_id=me.id if me else None, bot=me.username if me else None)
     # A stored session wins over bot_token: pyrogram would quietly run as the old bot
@@ -111,3 +128,30 @@ async def _start(client: Client, bot_token: str) -> None:
             f"The saved Telegram session {client.name}.session belongs to another bot; "
             "delete it to sign in with the new BOT_TOKEN."
         )
+
+
+async def _abandon(client: Client) -> None:
+    """Closes what a failed start left open: pyrogram keeps reconnecting otherwise."""
+    with suppress(Exception):
+        if client.is_initialized:
+            await client.stop()
+        elif client.is_connected:
+            await client.disconnect()
+
+
+def _private_folder(folder: Path) -> None:
+    # The session file is the bot's login (it holds the auth key): only we may read it
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    folder.chmod(0o700)
+
+
+def _private_file(path: Path) -> None:
+    with suppress(FileNotFoundError):
+        path.chmod(0o600)
+
+
+def is_online(client: Client) -> bool:
+    """Whether the bot can reach Telegram now. pyrogram's `is_connected` stays True while its
+    session reconnects after a drop; the session's started flag is cleared for that time."""
+    started = getattr(getattr(client, "session", None), "is_started", None)
+    return bool(client.is_connected) and isinstance(started, asyncio.Event) and started.is_set()

@@ -2,7 +2,7 @@
 
 Only text messages from people in private chats reach the conversation; channel posts,
 anonymous senders, media and service messages do not. A failing handler is logged with its
-type and stack, never its message nor the text (either may hold a user's credentials), and
+type and frames, never its message nor the text (either may hold a user's credentials), and
 swallowed, so the dispatcher keeps going.
 """
 
@@ -93,12 +93,12 @@ class TelegramUpdates:
 
 def _log_failure(update: str, user_id: int, chat_id: int, exc: Exception) -> None:
     # Where it failed, but not the exception's message: it may quote what the user typed
-    stack = [f"{f.filename}:{f.lineno} {f.name}" for f in traceback.extract_tb(exc.__traceback__)]
+    frames = [f"{f.filename}:{f.lineno} {f.name}" for f in traceback.extract_tb(exc.__traceback__)]
     log.error(
         "telegram_handler_failed",
         update=update,
         user_id=user_id,
         chat_id=chat_id,
         error=type(exc).__name__,
-        stack=stack[-8:],
+        frames=frames[-8:],  # not `stack`: structlog's console renderer reserves that key
     )

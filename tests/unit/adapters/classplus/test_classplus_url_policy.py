@@ -64,3 +64,13 @@ def test_loopback_needs_the_opt_in_and_a_listed_host():
         check_file_url("http://169.254.169.254/", LOOPBACK, 1)
     with pytest.raises(NotDownloadableError):
         check_file_url("http://127.0.0.1:8123/f/1", ClassPlusSettings(file_hosts=("127.0.0.1",)), 1)
+
+
+def test_with_the_opt_in_files_on_the_apis_own_loopback_host_need_no_listing():
+    simulator = ClassPlusSettings(base_url="http://127.0.0.1:8123", allow_insecure_loopback=True)
+
+    assert check_file_url("http://127.0.0.1:9000/f/1", simulator, 1).port == 9000
+    with pytest.raises(NotDownloadableError):
+        check_file_url("http://localhost:9000/f/1", simulator, 1)  # another host
+    with pytest.raises(NotDownloadableError):
+        check_file_url("http://10.0.0.1/f/1", simulator, 1)

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import asyncio
 import inspect
 from collections.abc import Coroutine
 from functools import partial
 from typing import Any
 
 import pyrogram
+import pytest
 from pyrogram import errors
 
 from adapters.telegram.retry import TelegramRetry
+from domain.errors import DeliveryError
 
 
 async def _no_sleep(_: float) -> None:
@@ -51,3 +54,26 @@ async def test_a_wrapper_that_fails_transiently_is_retried_and_awaited_each_time
     result = await TelegramRetry(retries=3, sleep=_no_sleep).run("send_text", wrapper)
     assert result == "done"
     assert len(attempts) == 3
+
+
+async def test_an_unexpected_error_is_final_and_named_without_its_message() -> None:
+    async def buggy() -> str:
+        raise RuntimeError("internal detail")
+
+    with pytest.raises(DeliveryError, match=r"Could not send a message \(RuntimeError\)") as err:
+        await TelegramRetry(sleep=_no_sleep).run("send_text", buggy)
+
+    assert "internal detail" not in str(err.value)
+
+
+async def test_cancellation_is_never_swallowed() -> None:
+    calls: list[int] = []
+
+    async def cancelled() -> str:
+        calls.append(1)
+        raise asyncio.CancelledError
+
+    with pytest.raises(asyncio.CancelledError):
+        await TelegramRetry(sleep=_no_sleep).run("send_text", cancelled)
+
+    assert calls == [1]
