@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+import dataclasses
+import os
 import signal
 from collections.abc import Awaitable, Callable
 from functools import partial
+from pathlib import Path
 from typing import Any
 
 import structlog
@@ -24,7 +27,26 @@ __all__ = ["generate_secret_key", "run_bot", "serve_bot"]
 
 
 async def run_bot(settings: Settings, bot: BotSettings) -> None:
+    settings = _absolute_paths(settings)
+    # pyrogram appends Telegram errors it does not know to ./unknown_errors.txt, and fails
+    # with PermissionError where it cannot (a read-only /app): work in the bot's own folder.
+    await asyncio.to_thread(_enter, settings.data_dir / "telegram")
     await serve_bot(BotContainer(settings=settings, bot_settings=bot), settings, _stop_signal())
+
+
+def _absolute_paths(settings: Settings) -> Settings:
+    cache_dir = settings.cache_dir.absolute() if settings.cache_dir is not None else None
+    return dataclasses.replace(
+        settings,
+        data_dir=settings.data_dir.absolute(),
+        download_dir=settings.download_dir.absolute(),
+        cache_dir=cache_dir,
+    )
+
+
+def _enter(folder: Path) -> None:
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    os.chdir(folder)
 
 
 async def serve_bot(

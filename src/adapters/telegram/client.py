@@ -13,6 +13,7 @@ import structlog
 from pyrogram import Client, enums
 from pyrogram.errors.rpc_error import RPCError
 
+from adapters.telegram.retry import rpc_name
 from domain.errors import DeliveryError, ValidationError
 
 log = structlog.get_logger(__name__)
@@ -99,7 +100,7 @@ async def _start(client: Client, bot_token: str, timeout_s: float) -> None:
             await client.start()
     except RPCError as exc:
         await _abandon(client)
-        rpc = exc.ID or exc.NAME
+        rpc = rpc_name(exc)
         log.error("telegram_start_refused", rpc=rpc)
         if rpc in _STALE_SESSION:
             raise ValidationError(

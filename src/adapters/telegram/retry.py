@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import math
+import re
 from collections.abc import Awaitable, Callable
 from typing import TypeVar
 
@@ -35,6 +36,7 @@ Sleep = Callable[[float], Awaitable[None]]
 FLOODS = (errors.FloodWait, errors.FloodPremiumWait, errors.SlowmodeWait)
 _LOCAL_FILE_ERRORS = (FileNotFoundError, IsADirectoryError, NotADirectoryError, PermissionError)
 _UNKNOWN_FLOOD_S = 5.0
+_UNKNOWN_RPC = re.compile(r"\[\d+ ([A-Z][A-Z0-9_]*)\]")
 _WHAT = {
     "send_text": "send a message",
     "edit_text": "update a message",
@@ -48,6 +50,15 @@ _REFUSALS = {
     "PEER_ID_INVALID": "The bot cannot write to that chat yet; open the bot and send /start.",
     "CHAT_WRITE_FORBIDDEN": "The bot is not allowed to write to that chat.",
 }
+
+
+def rpc_name(exc: RPCError) -> str:
+    """Telegram's name for the error: pyrogram's ID, or for an error its table does not know
+    (value "[400 SOME_NEW_ERROR]") the name Telegram sent, not the generic "Bad Request"."""
+    if exc.ID:
+        return str(exc.ID)
+    found = _UNKNOWN_RPC.search(str(exc.value))
+    return found.group(1) if found else str(exc.NAME)
 
 
 def is_transient(exc: BaseException) -> bool:
@@ -138,7 +149,7 @@ class TelegramRetry:
         return result
 
     def _final(self, op: str, exc: Exception) -> DeliveryError:
-        rpc_id = (exc.ID or exc.NAME) if isinstance(exc, RPCError) else None
+        rpc_id = rpc_name(exc) if isinstance(exc, RPCError) else None
         unexpected = rpc_id is None and not is_transient(exc)
         log.warning(
             "telegram_call_failed",
