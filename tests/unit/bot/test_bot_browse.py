@@ -252,16 +252,16 @@ async def test_a_big_folder_is_paged_too(tmp_path: Path) -> None:
     first = world.last(ALICE).labels()
     assert first[0] == "📄 algebra.pdf · 9 B"
     assert first[PAGE:] == [
-        "⬇ Download all (10 files, 9.0 KB)",
+        "⬇ Download all (10 files, 9.0 KiB)",
         "Page 1 of 2",
         browse_texts.NEXT,
         browse_texts.BACK,
     ]
     await world.press(ALICE, browse_texts.NEXT)
     assert world.last(ALICE).labels() == [
-        "📄 sheet-07.pdf · 1.0 KB",
-        "📄 sheet-08.pdf · 1.0 KB",
-        "⬇ Download all (10 files, 9.0 KB)",
+        "📄 sheet-07.pdf · 1.0 KiB",
+        "📄 sheet-08.pdf · 1.0 KiB",
+        "⬇ Download all (10 files, 9.0 KiB)",
         browse_texts.PREV,
         "Page 2 of 2",
         browse_texts.BACK,
