@@ -12,10 +12,11 @@ from application.bot.callbacks import CallbackRegistry, ShowBatches, ShowFolder
 from application.bot.credentials import NotLoggedInError, TokenVault
 from application.bot.dialog import Dialog
 from application.bot.events import IncomingCallback, IncomingMessage
+from application.bot.file_sizes import known_sizes
 from application.bot.folders import folder_view, paginate
 from application.bot.keyboards import batches_keyboard, folder_keyboard
 from application.bot.state import AwaitingOrgCode
-from application.ports import Keyboard
+from application.ports import Keyboard, MetadataRepository
 from application.use_cases import GetBatches, GetBatchFiles, LookupOrg
 from domain.errors import CpbatchError, OrgCodeNotFoundError, ValidationError
 from domain.identifiers import OrgCode
@@ -34,8 +35,10 @@ class BrowseFlow:
         get_batch_files: GetBatchFiles,
         callbacks: CallbackRegistry,
         page_size: int,
+        repository: MetadataRepository,
     ) -> None:
         self._dialog = dialog
+        self._repository = repository
         self._vault = vault
         self._lookup_org = lookup_org
         self._get_batches = get_batches
@@ -88,12 +91,16 @@ class BrowseFlow:
             len(view.folders),
             len(view.files),
         )
+        sizes = await known_sizes(self._repository, view.downloadable)
+        if len(sizes) < len(view.downloadable):
+            screen += "\n" + browse_texts.SIZES_NOT_GIVEN
         if not view.entries:
             screen += "\n" + browse_texts.EMPTY_FOLDER
         elif page.count > 1:
             screen += "\n" + browse_texts.page_counter(page.number, page.count)
         here = dataclasses.replace(action, page=page.number)
-        keyboard = folder_keyboard(self._callbacks.issuer(event.user_id), here, view, page)
+        issue = self._callbacks.issuer(event.user_id)
+        keyboard = folder_keyboard(issue, here, view, page, sizes)
         await self._dialog.chat.edit_text(event.chat_id, event.message_id, screen, keyboard)
 
     def _batches(self, user_id: int, listing: OrgListing, page: int) -> tuple[str, Keyboard | None]:

@@ -11,6 +11,9 @@ UP = "⬆ Up"
 BACK = "⬅ Back to batches"
 NO_BATCHES = "Your account can't open any batches in this organization."
 EMPTY_FOLDER = "This folder is empty."
+SIZES_NOT_GIVEN = (
+    "ℹ️ ClassPlus doesn't say how big its files are: a file's size shows here once I've fetched it."
+)
 
 
 def page_counter(page: int, pages: int) -> str:
@@ -38,8 +41,13 @@ def folder_header(
     )
 
 
-def download_all(count: int, size: int) -> str:
-    return f"⬇ Download all ({count} file{'s' * (count != 1)}, {format_bytes(size)})"
+def download_all(count: int, known_bytes: int, unknown: int) -> str:
+    """`known_bytes` is the total of the files whose size is known; `unknown` counts the rest."""
+    files = f"{count} file{'s' * (count != 1)}"
+    if unknown == count:
+        return f"⬇ Download all ({files})"
+    total = format_bytes(known_bytes)
+    return f"⬇ Download all ({files}, {'at least ' * (unknown > 0)}{total})"
 
 
 def batch_button(name: str, files: int | None) -> str:
@@ -52,7 +60,7 @@ def folder_button(name: str, files: int) -> str:
 
 def file_button(name: str, size: int | None, downloadable: bool, video: bool) -> str:
     if downloadable:
-        return f"📄 {_short(name)} · {format_bytes(size)}"
+        return f"📄 {_short(name)}" + (f" · {format_bytes(size)}" if size is not None else "")
     return f"{'🎬' if video else '🚫'} {_short(name)} · not downloadable"
 
 

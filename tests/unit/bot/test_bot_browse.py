@@ -120,13 +120,22 @@ async def test_the_page_counter_button_does_nothing(tmp_path: Path) -> None:
     assert world.last(ALICE).labels() == before
 
 
-async def test_a_batch_opens_as_a_folder_tree_with_sizes_and_navigation(world: BotWorld) -> None:
+def world_with_listed_sizes(tmp_path: Path) -> BotWorld:
+    """A world whose listings give file sizes (ClassPlus's do not, but the model allows it)."""
+    world = BotWorld(tmp_path, gateway=demo_gateway(listed_sizes=True))
+    world.log_in(ALICE, "demo", ALICE_TOKEN)
+    return world
+
+
+async def test_a_batch_opens_as_a_folder_tree_with_sizes_and_navigation(tmp_path: Path) -> None:
+    world = world_with_listed_sizes(tmp_path)
     await world.say(ALICE, "/getbatches demo")
     await world.press(ALICE, "Physics")
     root = world.last(ALICE)
 
     assert "📚 Physics" in root.text
     assert "/sync demo course:12" in root.text
+    assert browse_texts.SIZES_NOT_GIVEN not in root.text  # every size is known
     assert root.labels() == [
         "📁 Unit 1 (3)",
         "🚫 Quiz 1 · not downloadable",
@@ -154,6 +163,41 @@ async def test_a_batch_opens_as_a_folder_tree_with_sizes_and_navigation(world: B
     await world.press(ALICE, browse_texts.BACK)
     assert world.last(ALICE).labels() == ["📚 Physics", "📚 Maths"]
     assert len(world.texts(ALICE)) == 1  # all of it in one message
+
+
+async def test_sizes_classplus_does_not_give_are_not_guessed_and_said_once(
+    world: BotWorld,
+) -> None:
+    await world.say(ALICE, "/getbatches demo")
+    await world.press(ALICE, "Physics")
+    root = world.last(ALICE)
+
+    assert root.labels() == [
+        "📁 Unit 1 (3)",
+        "🚫 Quiz 1 · not downloadable",
+        "📄 syllabus.pdf",
+        "⬇ Download all (3 files)",
+        browse_texts.BACK,
+    ]
+    assert root.text.count(browse_texts.SIZES_NOT_GIVEN) == 1
+
+
+async def test_a_file_fetched_before_shows_its_size_from_the_store(world: BotWorld) -> None:
+    await world.say(ALICE, "/getbatches demo")
+    await world.press(ALICE, "Physics")
+    browser = world.last(ALICE).message_id
+    await world.press(ALICE, "syllabus")
+    await world.settle()
+
+    _, back = world.chat.button(ALICE, browse_texts.BACK)
+    await world.press_key(ALICE, back.key, browser)
+    await world.press(ALICE, "Physics")
+    root = world.chat.with_keyboard(ALICE)
+
+    assert root.message_id == browser
+    assert "📄 syllabus.pdf · 12 B" in root.labels()
+    assert "⬇ Download all (3 files, at least 12 B)" in root.labels()
+    assert root.text.count(browse_texts.SIZES_NOT_GIVEN) == 1  # notes and extra: still unknown
 
 
 async def test_a_video_is_shown_as_not_downloadable_and_starts_nothing(world: BotWorld) -> None:
@@ -240,7 +284,7 @@ async def test_a_login_expired_before_listing_asks_to_log_in_again(tmp_path: Pat
 
 
 async def test_a_big_folder_is_paged_too(tmp_path: Path) -> None:
-    gateway = demo_gateway()
+    gateway = demo_gateway(listed_sizes=True)
     maths = gateway.batches[1]
     for n in range(PAGE + 1):
         gateway.add_file(maths, 500 + n, f"sheet-{n:02d}.pdf", b"x" * 1024)
