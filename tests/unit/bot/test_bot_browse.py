@@ -48,14 +48,15 @@ async def test_a_bad_org_code_gets_a_clear_error_and_a_second_chance(world: BotW
 async def test_an_unknown_org_gets_a_second_chance_then_the_question_ends(
     world: BotWorld,
 ) -> None:
-    await world.say(ALICE, "/getbatches nosuch")
+    await world.say(ALICE, "/getbatches")
+    await world.say(ALICE, "nosuch")
     await world.say(ALICE, "stillnot")
     await world.say(ALICE, "demo")
 
-    assert "No organization has the code 'nosuch'" in world.texts(ALICE)[0]
-    assert "Please try again" in world.texts(ALICE)[0]
-    assert "Send /getbatches" in world.texts(ALICE)[1]
-    assert world.texts(ALICE)[2] == texts.NOTHING_PENDING
+    assert "No organization has the code 'nosuch'" in world.texts(ALICE)[1]
+    assert "Please try again" in world.texts(ALICE)[1]
+    assert "Send /getbatches" in world.texts(ALICE)[2]
+    assert world.texts(ALICE)[3] == texts.NOTHING_PENDING
 
 
 async def test_an_org_the_user_is_not_logged_in_to_says_how_to_log_in(world: BotWorld) -> None:
