@@ -105,7 +105,7 @@ class BrowseFlow:
 
     def _batches(self, user_id: int, listing: OrgListing, page: int) -> tuple[str, Keyboard | None]:
         if not listing.batches:
-            return f"🏫 {listing.org.name}\n{browse_texts.NO_BATCHES}", None
+            return browse_texts.no_batches(listing.org), None
         at = paginate(len(listing.batches), page, self._page_size)
         screen = browse_texts.batches_header(listing.org, len(listing.batches))
         if at.count > 1:
@@ -116,12 +116,15 @@ class BrowseFlow:
     async def _not_logged_in(
         self, event: IncomingMessage, step: AwaitingOrgCode, error: NotLoggedInError
     ) -> None:
-        # A mistyped code deserves its second chance, not advice to log in to it.
+        # A mistyped code is reported as unknown, not given advice to log in to it.
         try:
-            await self._lookup_org.execute(error.org_code)
+            org = await self._lookup_org.execute(error.org_code)
         except OrgCodeNotFoundError as unknown:
             return await self._dialog.retry_or_stop(event, step, str(unknown), RESTART)
-        except CpbatchError:
-            pass
+        except CpbatchError:  # ClassPlus out of reach: the plain advice still holds
+            self._dialog.forget(event.user_id)
+            await self._dialog.say(event.chat_id, str(error))
+            return
         self._dialog.forget(event.user_id)
-        await self._dialog.say(event.chat_id, str(error))
+        known = await self._vault.orgs(event.user_id)
+        await self._dialog.say(event.chat_id, browse_texts.no_login_for(org, known))

@@ -64,7 +64,23 @@ async def test_an_org_the_user_is_not_logged_in_to_says_how_to_log_in(world: Bot
 
     await world.say(ALICE, "/getbatches demo")
 
-    assert world.texts(ALICE) == [texts.not_logged_in("demo")]
+    assert world.texts(ALICE) == [browse_texts.no_login_for(world.gateway.orgs["demo"], [])]
+    assert "Send /login demo (or /token demo) first." in world.texts(ALICE)[0]
+
+
+async def test_an_org_without_a_login_says_no_batches_can_be_seen_there_and_what_to_do(
+    world: BotWorld,
+) -> None:
+    world.gateway.add_org("emptyorg", org_id=8, name="Empty Org Academy")  # no batches at all
+
+    await world.say(ALICE, "/getbatches emptyorg")
+
+    [answer] = world.texts(ALICE)
+    assert "Empty Org Academy" in answer
+    assert "no batches" in answer
+    assert "logged in to demo" in answer  # the login the user has is for another org
+    assert "/login emptyorg" in answer
+    assert answer != texts.not_logged_in("emptyorg")
 
 
 async def test_an_org_with_no_batches_for_the_user_says_so(world: BotWorld) -> None:
@@ -72,7 +88,10 @@ async def test_an_org_with_no_batches_for_the_user_says_so(world: BotWorld) -> N
 
     await world.say(ALICE, "/getbatches demo")
 
-    assert browse_texts.NO_BATCHES in world.last(ALICE).text
+    answer = world.last(ALICE).text
+    assert "Demo Academy" in answer
+    assert "no batches" in answer
+    assert "/login demo" in answer  # what to do when the batches are on another account
     assert world.last(ALICE).keyboard is None
 
 
