@@ -471,8 +471,9 @@ def check_pagination(tally: Tally, n: int) -> None:
         view = folder_view(files, ())
         fpage = paginate(len(view.entries), page_number, page_size)
         here = ShowFolder("fuzzorg", "course:9", (), fpage.number, 0)
+        sizes = {f.id: f.size for f in files if f.size is not None}
         ok, keyboard = tally.guard(
-            "pagination", case, lambda: folder_keyboard(issue, here, view, fpage), ()
+            "pagination", case, lambda: folder_keyboard(issue, here, view, fpage, sizes), ()
         )
         if ok and keyboard is not None:
             for row in keyboard:

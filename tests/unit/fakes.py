@@ -82,8 +82,12 @@ class FakeFileStream:
 class FakeClassPlus:
     """ClassPlusGateway over in-memory orgs, batches and file bytes, with per-token grants."""
 
-    def __init__(self, *, chunk_size: int = 4, yield_per_chunk: bool = True) -> None:
+    def __init__(
+        self, *, chunk_size: int = 4, yield_per_chunk: bool = True, listed_sizes: bool = True
+    ) -> None:
         self.chunk_size = chunk_size
+        # False fakes ClassPlus as it is: listings carry no sizes, known only once downloaded.
+        self.listed_sizes = listed_sizes
         self.yield_per_chunk = yield_per_chunk
         self.orgs: dict[str, Org] = {}
         self.batches: list[Batch] = []
@@ -140,7 +144,7 @@ class FakeClassPlus:
             kind=kind,
             version=version,
             url=f"https://cdn.example.invalid/{file_id}" if kind.downloadable else None,
-            size=len(data) if kind.downloadable else None,
+            size=len(data) if kind.downloadable and self.listed_sizes else None,
         )
         self.files[file_id] = file
         self.content[file_id] = data
@@ -148,7 +152,8 @@ class FakeClassPlus:
 
     def change_file(self, file_id: int, content: bytes, version: str) -> BatchFile:
         """Upstream publishes a new version of the file under the same id."""
-        self.files[file_id] = replace(self.files[file_id], version=version, size=len(content))
+        size = len(content) if self.listed_sizes else None
+        self.files[file_id] = replace(self.files[file_id], version=version, size=size)
         self.content[file_id] = content
         return self.files[file_id]
 

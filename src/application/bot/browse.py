@@ -12,10 +12,11 @@ from application.bot.callbacks import CallbackRegistry, ShowBatches, ShowFolder
 from application.bot.credentials import NotLoggedInError, TokenVault
 from application.bot.dialog import Dialog
 from application.bot.events import IncomingCallback, IncomingMessage
+from application.bot.file_sizes import known_sizes
 from application.bot.folders import folder_view, paginate
 from application.bot.keyboards import batches_keyboard, folder_keyboard
 from application.bot.state import AwaitingOrgCode
-from application.ports import Keyboard
+from application.ports import Keyboard, MetadataRepository
 from application.use_cases import GetBatches, GetBatchFiles, LookupOrg
 from domain.errors import CpbatchError, OrgCodeNotFoundError, ValidationError
 from domain.identifiers import OrgCode
@@ -34,8 +35,10 @@ class BrowseFlow:
         get_batch_files: GetBatchFiles,
         callbacks: CallbackRegistry,
         page_size: int,
+        repository: MetadataRepository,
     ) -> None:
         self._dialog = dialog
+        self._repository = repository
         self._vault = vault
         self._lookup_org = lookup_org
         self._get_batches = get_batches
@@ -88,17 +91,21 @@ class BrowseFlow:
             len(view.folders),
             len(view.files),
         )
+        sizes = await known_sizes(self._repository, view.downloadable)
+        if len(sizes) < len(view.downloadable):
+            screen += "\n" + browse_texts.SIZES_NOT_GIVEN
         if not view.entries:
             screen += "\n" + browse_texts.EMPTY_FOLDER
         elif page.count > 1:
             screen += "\n" + browse_texts.page_counter(page.number, page.count)
         here = dataclasses.replace(action, page=page.number)
-        keyboard = folder_keyboard(self._callbacks.issuer(event.user_id), here, view, page)
+        issue = self._callbacks.issuer(event.user_id)
+        keyboard = folder_keyboard(issue, here, view, page, sizes)
         await self._dialog.chat.edit_text(event.chat_id, event.message_id, screen, keyboard)
 
     def _batches(self, user_id: int, listing: OrgListing, page: int) -> tuple[str, Keyboard | None]:
         if not listing.batches:
-            return f"🏫 {listing.org.name}\n{browse_texts.NO_BATCHES}", None
+            return browse_texts.no_batches(listing.org), None
         at = paginate(len(listing.batches), page, self._page_size)
         screen = browse_texts.batches_header(listing.org, len(listing.batches))
         if at.count > 1:
@@ -109,12 +116,15 @@ class BrowseFlow:
     async def _not_logged_in(
         self, event: IncomingMessage, step: AwaitingOrgCode, error: NotLoggedInError
     ) -> None:
-        # A mistyped code deserves its second chance, not advice to log in to it.
+        # A mistyped code is reported as unknown, not given advice to log in to it.
         try:
-            await self._lookup_org.execute(error.org_code)
+            org = await self._lookup_org.execute(error.org_code)
         except OrgCodeNotFoundError as unknown:
             return await self._dialog.retry_or_stop(event, step, str(unknown), RESTART)
-        except CpbatchError:
-            pass
+        except CpbatchError:  # ClassPlus out of reach: the plain advice still holds
+            self._dialog.forget(event.user_id)
+            await self._dialog.say(event.chat_id, str(error))
+            return
         self._dialog.forget(event.user_id)
-        await self._dialog.say(event.chat_id, str(error))
+        known = await self._vault.orgs(event.user_id)
+        await self._dialog.say(event.chat_id, browse_texts.no_login_for(org, known))

@@ -117,6 +117,7 @@ class BotConversation(ConversationHandler):
             use_cases.get_batch_files,
             self._callbacks,
             policy.page_size,
+            repository,
         )
         self._downloads = DownloadFlow(
             vault,

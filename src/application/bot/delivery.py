@@ -1,7 +1,8 @@
 """Sending one file of the user's own listing to their chat, moving as few bytes as possible.
 
 A file's bytes are uploaded once: the chat service's id for them is kept against the blob's
-sha256 (per part) and reused for every later send, to anyone. Entitlement is NOT decided here:
+sha256 (per part) and reused for every later send, to anyone; sends that want the same bytes at
+the same moment wait for one upload (SharedUploads). Entitlement is NOT decided here:
 callers pass a BatchFile taken from the user's own listing, and the download path checks it
 again through DownloadBatch."""
 
@@ -19,15 +20,16 @@ from pathlib import Path
 from application.blob_cache import TieredBlobStore
 from application.bot import delivery_texts as say
 from application.bot import texts
+from application.bot.outgoing import DocumentSender, Outgoing, already_written
 from application.bot.parts import part_count, part_name, split_into_parts
 from application.bot.progress import DownloadListener, ProgressMessage
+from application.bot.shared_uploads import SharedUploads
 from application.ports import (
     ChatPort,
     MetadataRepository,
     RemoteFileIdRepository,
     Upload,
 )
-from application.ports.chat import UploadProgress
 from application.use_cases import DownloadBatch
 from domain.errors import DeliveryError
 from domain.identifiers import AccessToken
@@ -44,7 +46,7 @@ class Sent:
     name: str
     size: int
     parts: int
-    uploaded: bool  # False when every part went by a remembered id: no bytes moved
+    uploaded: bool  # False when every part went by an id the chat service had: no bytes moved
 
 
 class FileSender:
@@ -63,6 +65,8 @@ class FileSender:
         self._blobs = blobs
         self._repository = repository
         self._remote_ids = remote_ids
+        self._uploads = SharedUploads(remote_ids)
+        self._documents = DocumentSender(chat, self._uploads)
         self._work_dir = work_dir
         self._max_part_size = max_part_size
 
@@ -95,14 +99,21 @@ class FileSender:
         folder = self._work_dir / secrets.token_hex(8)  # one per send: sends never collide
         try:
             if parts == 1:
-                await self._upload_whole(chat_id, file, name, sha256, size, folder, progress)
+                uploaded = await self._send_whole(
+                    chat_id, file, name, sha256, size, folder, progress
+                )
             else:
-                await self._upload_parts(
+                uploaded = await self._send_parts(
                     chat_id, file, name, sha256, size, folder, progress, already
                 )
         finally:
             await asyncio.to_thread(shutil.rmtree, folder, True)
-        return Sent(name, size, parts, uploaded=True)
+        return Sent(name, size, parts, uploaded=uploaded)
+
+    @property
+    def waiting_uploads(self) -> int:
+        """Sends waiting for another send's upload of the same bytes."""
+        return self._uploads.waiting
 
     async def sweep(self) -> None:
         """Remove scratch folders left in work_dir (by a crash, say); call when no job runs."""
@@ -135,7 +146,7 @@ class FileSender:
             await self._join_note(chat_id, name, count)
         return sent
 
-    async def _upload_whole(
+    async def _send_whole(
         self,
         chat_id: int,
         file: BatchFile,
@@ -144,19 +155,16 @@ class FileSender:
         size: int,
         folder: Path,
         progress: ProgressMessage,
-    ) -> None:
-        path = folder / name
-        await self._blobs.export(sha256, path)
-        progress.phase(texts.UPLOADING)
-        sent = await self._chat.send_document(
-            chat_id,
-            Upload(name, path=path),
-            self._caption(file, name, size, WHOLE, 1),
-            progress=_reporter(progress),
-        )
-        await self._remote_ids.save_remote_file_id(sha256, sent.remote_id, WHOLE)
+    ) -> bool:
+        async def exported() -> Path:
+            await self._blobs.export(sha256, folder / name)
+            return folder / name
 
-    async def _upload_parts(
+        caption = self._caption(file, name, size, WHOLE, 1)
+        outgoing = Outgoing(chat_id, sha256, WHOLE, name, caption, texts.UPLOADING)
+        return await self._documents.send(outgoing, exported, progress)
+
+    async def _send_parts(
         self,
         chat_id: int,
         file: BatchFile,
@@ -166,31 +174,22 @@ class FileSender:
         folder: Path,
         progress: ProgressMessage,
         already: set[int],
-    ) -> None:
+    ) -> bool:
+        """Send the parts not in `already`; True when any of them was uploaded."""
+        uploaded = False
         parts = split_into_parts(
             self._blobs.read(sha256), size, self._max_part_size, folder, name, skip=already
         )
         async with aclosing(parts):
             async for part in parts:
                 caption = self._caption(file, name, size, part.number, part.count)
-                remote_id = await self._remote_ids.load_remote_file_id(sha256, part.number)
-                if remote_id is not None:
-                    try:
-                        await self._chat.send_document(
-                            chat_id, Upload(part.name, remote_id=remote_id), caption
-                        )
-                        continue
-                    except DeliveryError:
-                        log.warning("bot_remote_id_rejected sha256=%s part=%s", sha256, part.number)
-                progress.phase(f"{texts.UPLOADING} part {part.number} of {part.count}")
-                sent = await self._chat.send_document(
-                    chat_id,
-                    Upload(part.name, path=part.path),
-                    caption,
-                    progress=_reporter(progress),
+                phase = f"{texts.UPLOADING} part {part.number} of {part.count}"
+                outgoing = Outgoing(chat_id, sha256, part.number, part.name, caption, phase)
+                uploaded |= await self._documents.send(
+                    outgoing, already_written(part.path), progress
                 )
-                await self._remote_ids.save_remote_file_id(sha256, sent.remote_id, part.number)
         await self._join_note(chat_id, name, part_count(size, self._max_part_size))
+        return uploaded
 
     def _caption(self, file: BatchFile, name: str, total: int, number: int, count: int) -> str:
         if number == WHOLE:
@@ -201,13 +200,6 @@ class FileSender:
     async def _join_note(self, chat_id: int, name: str, count: int) -> None:
         names = [part_name(name, n) for n in range(1, count + 1)]
         await self._chat.send_text(chat_id, say.join_note(name, names, self._max_part_size))
-
-
-def _reporter(progress: ProgressMessage) -> UploadProgress:
-    async def report(done: int, total: int) -> None:
-        progress.update(done, total)
-
-    return report
 
 
 def _sweep(work_dir: Path) -> None:

@@ -40,12 +40,22 @@ class Dialog:
         return self._steps.pop(user_id)
 
     async def retry_or_stop(
-        self, event: IncomingMessage, step: Step, reason: str, restart: str
+        self,
+        event: IncomingMessage,
+        step: Step,
+        reason: str,
+        restart: str,
+        *,
+        costs_attempt: bool = True,
     ) -> None:
-        """Ask again if attempts are left, else drop the question and say how to start over."""
-        again = step.attempt < self._max_attempts
+        """Ask again if the user was answering `step` and attempts are left, else drop the
+        question and say how to start over. A command's own argument (`/getbatches abc`) answers
+        no question: it gets no second chance, so the bot never waits for an unasked answer."""
+        asked = self.pending(event.user_id) == step
+        again = asked and (not costs_attempt or step.attempt < self._max_attempts)
         if again:
-            self.expect(event.user_id, dataclasses.replace(step, attempt=step.attempt + 1))
+            attempt = step.attempt + 1 if costs_attempt else step.attempt
+            self.expect(event.user_id, dataclasses.replace(step, attempt=attempt))
         else:
             self.forget(event.user_id)
         await self.say(event.chat_id, texts.try_again(reason, again, restart))

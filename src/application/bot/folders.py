@@ -30,10 +30,6 @@ class FolderView:
         """What the folder shows, folders first, each in listing order."""
         return (*self.folders, *self.files)
 
-    @property
-    def downloadable_bytes(self) -> int:
-        return sum(f.size or 0 for f in self.downloadable)
-
 
 def folder_view(files: Sequence[BatchFile], path: tuple[str, ...]) -> FolderView:
     depth = len(path)

@@ -3,7 +3,7 @@ button's data is a fresh opaque key from the caller's registry, bound to the use
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 from application.bot import browse_texts
 from application.bot.callbacks import (
@@ -35,7 +35,10 @@ def batches_keyboard(issue: Issue, org_code: str, batches: Sequence[Batch], page
     return tuple(rows)
 
 
-def folder_keyboard(issue: Issue, at: ShowFolder, view: FolderView, page: Page) -> Keyboard:
+def folder_keyboard(
+    issue: Issue, at: ShowFolder, view: FolderView, page: Page, sizes: Mapping[int, int]
+) -> Keyboard:
+    """`sizes`: the known sizes of the view's files, by file id."""
     rows: list[tuple[Button, ...]] = []
     for entry in view.entries[page.start : page.stop]:
         if isinstance(entry, SubFolder):
@@ -46,11 +49,13 @@ def folder_keyboard(issue: Issue, at: ShowFolder, view: FolderView, page: Page) 
             rows.append((Button(label, issue(target)),))
         else:
             label = browse_texts.file_button(
-                entry.name, entry.size, entry.downloadable, entry.kind is FileKind.VIDEO
+                entry.name, sizes.get(entry.id), entry.downloadable, entry.kind is FileKind.VIDEO
             )
             rows.append((Button(label, issue(PickFile(at.org_code, at.batch_key, entry.id))),))
     if view.downloadable:
-        label = browse_texts.download_all(len(view.downloadable), view.downloadable_bytes)
+        known = [sizes[f.id] for f in view.downloadable if f.id in sizes]
+        unknown = len(view.downloadable) - len(known)
+        label = browse_texts.download_all(len(view.downloadable), sum(known), unknown)
         rows.append((Button(label, issue(DownloadAll(at.org_code, at.batch_key, at.folder))),))
     rows.extend(
         _navigation(

@@ -111,8 +111,7 @@ class LoginFlow:
         except (ValidationError, OrgCodeNotFoundError) as error:
             await self._dialog.retry_or_stop(event, step, str(error), restart)
         except CpbatchError as error:  # ClassPlus unreachable: the same answer may work later
-            self._dialog.expect(event.user_id, step)
-            await self._dialog.say(event.chat_id, texts.try_again(str(error), True, restart))
+            await self._dialog.retry_or_stop(event, step, str(error), restart, costs_attempt=False)
         return None
 
     async def _mobile(self, event: IncomingMessage, step: AwaitingMobile) -> None:

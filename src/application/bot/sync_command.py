@@ -17,7 +17,7 @@ from application.ports import SyncProgress
 from application.use_cases import SyncOrg, SyncRequest
 from domain.errors import ValidationError
 from domain.identifiers import OrgCode
-from domain.models import Batch, BatchFile, FileOutcome, Org
+from domain.models import Batch, BatchFile, FileOutcome, Org, SyncReport
 from domain.selectors import BatchSelector
 
 
@@ -67,11 +67,19 @@ class SyncCommand:
             result = await send_many(self._sender, event.chat_id, token, listener.ready(), progress)
             failures = [(b.batch_name, b.reason) for b in report.batch_failures]
             failures += [(f.name, f.reason) for f in report.failures] + result.failures
-            title = report.org.name + (f" · {selector.id}" if selector else "")
+            title = _title(report, selector, listener.batch_names)
             return say.summary(title, result.sent, result.reused, report.not_downloadable, failures)
 
         if not self._runner.start(event.user_id, event.chat_id, "sync", where, code.value, work):
             await self._dialog.say(event.chat_id, texts.JOB_RUNNING)
+
+
+def _title(report: SyncReport, selector: BatchSelector | None, listed: list[str]) -> str:
+    """The org's name, and for one batch its name (its id only when it has none)."""
+    if selector is None:
+        return report.org.name
+    names = listed + [failure.batch_name for failure in report.batch_failures]
+    return f"{report.org.name} · {next((n for n in names if n), str(selector.id))}"
 
 
 class _SyncListener(SyncProgress):
@@ -84,6 +92,7 @@ class _SyncListener(SyncProgress):
         self._done = 0
         self._received = 0
         self._ready: list[BatchFile] = []
+        self.batch_names: list[str] = []  # of the batches listed, in order
 
     def ready(self) -> list[BatchFile]:
         """Files stored whole (fetched now or unchanged), in a stable order."""
@@ -92,7 +101,7 @@ class _SyncListener(SyncProgress):
         )
 
     def batch_listed(self, batch: Batch, files: int) -> None:
-        pass
+        self.batch_names.append(batch.name)
 
     def sync_planned(self, org: Org, files: int, known_bytes: int) -> None:
         self._planned = files

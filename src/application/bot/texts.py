@@ -34,7 +34,8 @@ HELP = (
     "   e.g. /sync abcde 123   or   /sync abcde course:123\n"
     "/cancel — stop the current question, download or sync\n\n"
     "ORG is your institute's organization code (the one you type in its app). Videos are "
-    "streamed by ClassPlus and cannot be downloaded. Files over 2 GB arrive in numbered parts."
+    "streamed by ClassPlus and cannot be downloaded. Files over 2000 MiB arrive in numbered "
+    "parts."
 )
 ADMIN_HELP = "\n\nAdmins: /jobs — how many jobs are running and waiting."
 

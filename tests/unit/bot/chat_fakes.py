@@ -57,6 +57,7 @@ class FakeChat:
         self.uploading_now = 0
         self.uploading_max = 0
         self.fail_uploads: BaseException | None = None
+        self.fail_uploads_to: dict[int, BaseException] = {}  # chat id -> its uploads' error
         self.forget_remote_ids = False  # every send by remote id fails, as after a bot change
         self._ids = itertools.count(1)
 
@@ -114,6 +115,8 @@ class FakeChat:
                 await self.upload_gate.wait()
             if self.fail_uploads is not None:
                 raise self.fail_uploads
+            if chat_id in self.fail_uploads_to:
+                raise self.fail_uploads_to[chat_id]
             content = upload.path.read_bytes() if size <= KEEP_CONTENT_UP_TO else None
             if progress is not None:
                 self.progress_calls += 1

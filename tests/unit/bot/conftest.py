@@ -16,10 +16,11 @@ CAROL_TOKEN = make_token("c")
 NOTES = b"Newton's three laws, in detail."
 
 
-def demo_gateway() -> FakeClassPlus:
+def demo_gateway(*, listed_sizes: bool = False) -> FakeClassPlus:
     """demo (Demo Academy): Physics (Unit 1/notes.pdf, Unit 1/Deep/extra.pdf, a video, a quiz,
-    syllabus.pdf) and Maths (algebra.pdf). Alice opens both, Bob only Maths."""
-    gateway = FakeClassPlus()
+    syllabus.pdf) and Maths (algebra.pdf). Alice opens both, Bob only Maths. As on ClassPlus,
+    listings give no file sizes unless `listed_sizes`."""
+    gateway = FakeClassPlus(listed_sizes=listed_sizes)
     org = gateway.add_org("demo", name="Demo Academy")
     physics = gateway.add_batch(org, 12, "Physics")
     maths = gateway.add_batch(org, 20, "Maths")

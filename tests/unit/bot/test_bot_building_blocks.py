@@ -117,9 +117,9 @@ def test_mobile_numbers_are_normalized_or_refused(typed: str, mobile: str | None
 
 def test_transfer_progress_shows_percent_sizes_speed_and_eta() -> None:
     text = texts.transfer("notes.pdf", texts.DOWNLOADING, 5 * 1024**2, 20 * 1024**2, 5)
-    assert text == "⬇️ Downloading · notes.pdf\n25% · 5.0 MB of 20.0 MB\n1.0 MB/s · ETA 0:15"
+    assert text == "⬇️ Downloading · notes.pdf\n25% · 5.0 MiB of 20.0 MiB\n1.0 MiB/s · ETA 0:15"
     unknown = texts.transfer("x", texts.DOWNLOADING, 2048, None, 2)
-    assert unknown.endswith("2.0 KB · 1.0 KB/s")
+    assert unknown.endswith("2.0 KiB · 1.0 KiB/s")
     slow = texts.transfer("x", texts.UPLOADING, 1, 10_000, 1)
     assert "ETA 2:46:39" in slow
 

@@ -38,13 +38,16 @@ async def test_a_user_has_one_job_at_a_time(world: BotWorld) -> None:
 async def test_jobs_beyond_the_global_limit_wait_for_a_slot(tmp_path: Path) -> None:
     gateway = demo_gateway()
     gateway.grant(CAROL_TOKEN, gateway.batches[1])
+    gateway.add_file(gateway.batches[1], 202, "geometry.pdf", b"a triangle")
+    gateway.add_file(gateway.batches[1], 203, "calculus.pdf", b"dy/dx")
     world = BotWorld(tmp_path, gateway=gateway, policy=default_policy(max_jobs=2))
     for user, token in ((ALICE, ALICE_TOKEN), (BOB, BOB_TOKEN), (CAROL, CAROL_TOKEN)):
         world.log_in(user, "demo", token)
     world.chat.upload_gate = asyncio.Event()
 
-    for user in (ALICE, BOB, CAROL):
-        await pick(world, user, "Maths", "algebra")
+    # Three different files: the same file would be uploaded once, the others waiting for it.
+    for user, file in ((ALICE, "algebra"), (BOB, "geometry"), (CAROL, "calculus")):
+        await pick(world, user, "Maths", file)
     for _ in range(20):
         await asyncio.sleep(0)
     waiting = [u for u in (ALICE, BOB, CAROL) if "Waiting for a free slot" in world.last(u).text]

@@ -88,7 +88,7 @@ async def test_a_file_over_2_gb_arrives_in_numbered_parts_with_a_join_note(
     assert (first.file_name, second.file_name) == ("lecture-notes.pdf.001", "lecture-notes.pdf.002")
     assert (first.size, second.size) == (2000 * MIB, HUGE - 2000 * MIB)
     assert first.size + second.size == HUGE
-    assert first.caption.startswith("📄 lecture-notes.pdf — part 1 of 2 (2.0 GB)")
+    assert first.caption.startswith("📄 lecture-notes.pdf — part 1 of 2 (2.0 GiB)")
     assert "part 2 of 2" in second.caption
     note = world.texts(ALICE)[-1]
     assert "cat lecture-notes.pdf.0* > lecture-notes.pdf" in note

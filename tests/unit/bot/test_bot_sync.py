@@ -28,7 +28,7 @@ async def test_sync_of_a_batch_sends_every_downloadable_file_with_one_progress_m
         "syllabus.pdf",
     ]
     [summary] = world.texts(ALICE)  # the job's one message, ending as its summary
-    assert summary == delivery_texts.summary("Demo Academy · 12", 3, 0, 2, [])
+    assert summary == delivery_texts.summary("Demo Academy · Physics", 3, 0, 2, [])
     assert "⏭ Skipped: 2 not downloadable" in summary
 
 
@@ -44,6 +44,19 @@ async def test_failures_are_listed_with_their_reasons_and_do_not_stop_the_rest(
     assert "📤 Sent: 2" in summary
     assert "❌ Failed: 1" in summary
     assert "• extra.pdf — extra.pdf: ClassPlus timed out." in summary
+
+
+async def test_a_batch_that_cannot_be_listed_is_still_named_in_the_summary(
+    world: BotWorld,
+) -> None:
+    world.gateway.fail_listing[12] = DownloadFailedError("ClassPlus could not be reached.")
+
+    await world.say(ALICE, "/sync demo course:12")
+    await world.settle()
+
+    summary = world.last(ALICE).text
+    assert summary.startswith("🏁 Done: Demo Academy · Physics\n")
+    assert "• Physics — ClassPlus could not be reached." in summary
 
 
 async def test_delivery_failures_are_listed_too(world: BotWorld) -> None:
