@@ -26,6 +26,7 @@ from support.telegram import FakeTelegramDC, bot_token_for, running_dc, write_bo
 from support.telegram.person import Person
 
 ADMIN = 4242
+STUDENT = 4343
 FREE_COURSE = 41004  # the demo world's free course in learnwell
 
 
@@ -64,6 +65,7 @@ async def bot(tmp_path: Path, request: pytest.FixtureRequest) -> AsyncIterator[R
             api_hash="0" * 32,
             secret_key=generate_secret_key(),
             admin_user_ids=frozenset({ADMIN}),
+            allowed_user_ids=frozenset({STUDENT}),
             progress_interval_s=1.0,
             port=port,
         )
@@ -132,6 +134,33 @@ async def test_sync_sends_exactly_the_entitled_files_then_reuses_their_telegram_
     assert not any(d.uploaded for d in again)  # by Telegram file id: no bytes moved
     assert len([c for c in bot.dc.world.calls if "FilePart" in type(c).__name__]) == parts
     assert bot.sim.stats.file_bytes_sent == 0
+
+
+async def test_two_people_syncing_the_same_batch_at_once_upload_each_file_once(
+    bot: RunningBot,
+) -> None:
+    student = Person(bot.dc, STUDENT)
+    for person in (bot.admin, student):
+        await person.says(f"/token learnwell {bot.sim.token_for('learnwell')}")
+        await person.waits_for(lambda p=person: any("Logged in" in t for t in p.texts()))
+    expected = Counter(
+        entry["sha256"]
+        for entry in await bot.sim.manifest_async("learnwell")
+        if entry["batch_id"] == FREE_COURSE
+    )
+    count = sum(expected.values())
+
+    await asyncio.gather(
+        bot.admin.says(f"/sync learnwell {FREE_COURSE}"),
+        student.says(f"/sync learnwell {FREE_COURSE}"),
+    )
+    for person in (bot.admin, student):
+        await person.waits_for(lambda p=person: len(p.documents()) == count, 60)
+
+    for person in (bot.admin, student):
+        assert Counter(d.sha256 for d in person.documents()) == expected
+    uploaded = [d.sha256 for d in bot.dc.world.received if d.uploaded]
+    assert Counter(uploaded) == expected  # each file's bytes went up once, for both
 
 
 async def test_a_stranger_gets_one_polite_refusal_and_then_silence(bot: RunningBot) -> None:
