@@ -1,4 +1,4 @@
-"""What the MongoDB adapters promise beyond the shared contracts (only with MONGODB_URI).
+"""What the MongoDB adapters promise beyond the shared contracts (on the session's MongoDB).
 
 Inspection goes through the harness's synchronous client: chunk and file documents are
 counted directly in `<bucket>.chunks` / `<bucket>.files`.
@@ -18,7 +18,8 @@ import pytest
 import storage_samples as make
 from bson import ObjectId
 from gridfs import AsyncGridFSBucket
-from mongo_harness import MongoTestDatabase, mongo_test_database, mongodb_uri_or_skip
+from mongo_harness import MongoTestDatabase
+from mongo_server import MongoServer
 from pymongo.errors import OperationFailure
 
 from adapters.mongo import GridFSBlobStore, MongoMetadataRepository, open_mongo
@@ -46,12 +47,6 @@ def split(data: bytes, sizes: Iterable[int] = ODD_SIZES) -> list[bytes]:
         parts.append(data[offset : offset + size])
         offset += size
     return parts
-
-
-@pytest.fixture
-async def mongo() -> AsyncIterator[MongoTestDatabase]:
-    async with mongo_test_database() as harness:
-        yield harness
 
 
 @pytest.fixture
@@ -220,11 +215,12 @@ async def test_hostile_keys_are_literals_or_refused(mongo: MongoTestDatabase) ->
     assert await repo.load_credential(1, "$ne") is None
 
 
-async def test_refused_credentials_are_reported_without_the_password() -> None:
-    uri = mongodb_uri_or_skip()
-    scheme, _, rest = uri.partition("://")
+async def test_refused_credentials_are_reported_without_the_password(
+    mongo_server: MongoServer,
+) -> None:
+    scheme, _, rest = mongo_server.uri.partition("://")
     if "@" not in rest or ":" not in rest.split("@", 1)[0]:
-        pytest.skip("MONGODB_URI has no password to get wrong")
+        pytest.skip("MONGODB_URI has no password to get wrong (the server runs without auth)")
     user = rest.split(":", 1)[0]
     wrong = "not-the-" + "password-" + os.urandom(4).hex()
     bad_uri = f"{scheme}://{user}:{wrong}@{rest.rsplit('@', 1)[1]}"
