@@ -70,6 +70,22 @@ class MongoTestDatabase:
                 problems.append(f"{doc['filename']}: chunks {found}, expected {expected}")
         return problems
 
+    def flip_byte(self, bucket: str, sha256: str, n: int) -> None:
+        """Damage chunk `n` of a stored blob in place: its first byte inverted."""
+        chunk = self._chunk(bucket, sha256, n)
+        data = bytes([chunk["data"][0] ^ 0xFF]) + chunk["data"][1:]
+        self.inspect[f"{bucket}.chunks"].update_one({"_id": chunk["_id"]}, {"$set": {"data": data}})
+
+    def delete_chunk(self, bucket: str, sha256: str, n: int) -> None:
+        self.inspect[f"{bucket}.chunks"].delete_one({"_id": self._chunk(bucket, sha256, n)["_id"]})
+
+    def _chunk(self, bucket: str, sha256: str, n: int) -> dict[str, Any]:
+        file = self.inspect[f"{bucket}.files"].find_one({"metadata.sha256": sha256})
+        assert file is not None, f"no blob {sha256} in {bucket}"
+        chunk = self.inspect[f"{bucket}.chunks"].find_one({"files_id": file["_id"], "n": n})
+        assert chunk is not None, f"blob {sha256} has no chunk {n}"
+        return chunk
+
     def at_rest(self) -> bytes:
         """Every document of every collection, BSON-encoded."""
         return b"".join(
