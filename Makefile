@@ -3,6 +3,11 @@ PYTHON ?= python3
 VENV   ?= .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-stamp
+# The MongoDB-wire server the Mongo suites run against in `make test`: its own virtualenv,
+# pinned here, never in .venv or constraints.txt.
+SECANTUS_VERSION := 0.7.0b3
+SECANTUS_VENV    ?= .venv-secantus
+SECANTUS_STAMP   := $(SECANTUS_VENV)/.installed-$(SECANTUS_VERSION)
 export PIP_CONSTRAINT := $(CURDIR)/constraints.txt
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
@@ -10,8 +15,8 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
 help:
 	@echo "make demo       run the bundled ClassPlus simulator and sync its demo org into ./downloads"
-	@echo "make test       lint, type-check, import rules and the whole test suite"
-	@echo "make test-mongo the storage contract suites against MONGODB_URI (a MongoDB server)"
+	@echo "make test       lint, type-check, import rules and the whole test suite (Mongo on SecantusDB)"
+	@echo "make test-mongo the Mongo suites against MONGODB_URI (any MongoDB server, Atlas included)"
 	@echo "make bench      the performance suite against curl; writes bench/results/latest.md and .json"
 	@echo "make chaos      faults, kill -9, bad input, secrets and load; prints one table"
 	@echo "make lint       ruff, mypy and the import-linter layer contracts only"
@@ -32,12 +37,19 @@ install: $(STAMP)
 demo: $(STAMP)
 	$(PY) -m entrypoints.demo
 
-test: lint
-	$(PY) -m pytest
+$(SECANTUS_STAMP):
+	test -x $(SECANTUS_VENV)/bin/python || $(PYTHON) -m venv $(SECANTUS_VENV)
+	PIP_CONSTRAINT= $(SECANTUS_VENV)/bin/python -m pip install --quiet 'SecantusDB==$(SECANTUS_VERSION)'
+	touch $(SECANTUS_STAMP)
+
+# The Mongo suites run against a throwaway SecantusDB the test session starts (never against
+# a MONGODB_URI that happens to be set: that is `make test-mongo`).
+test: lint $(SECANTUS_STAMP)
+	env -u MONGODB_URI SECANTUS_PYTHON='$(CURDIR)/$(SECANTUS_VENV)/bin/python' $(PY) -m pytest
 
 test-mongo: $(STAMP)
 	@test -n "$$MONGODB_URI" || { echo "Set MONGODB_URI to a MongoDB server you may write to: the suites create and drop their own databases."; exit 2; }
-	$(PY) -m pytest tests/integration/storage tests/unit/adapters/mongo tests/integration/cli
+	$(PY) -m pytest -m mongo
 
 bench: $(STAMP)
 	command -v curl >/dev/null || { apt-get update -qq && apt-get install -y -qq curl; }
@@ -69,4 +81,4 @@ lock: $(STAMP)
 	mv constraints.txt.new constraints.txt
 
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis downloads .cpbatch-demo
+	rm -rf $(VENV) $(SECANTUS_VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis downloads .cpbatch-demo

@@ -114,7 +114,9 @@ class GridFSBlobStore:
     async def read(self, sha256: str) -> AsyncGenerator[bytes, None]:
         name = q.digest(sha256)
         with mongo_errors(f"read blob {name}"):
-            found = await self._bucket.find(q.blob(name), limit=1).to_list(1)
+            # Not to_list(1): a GridFS cursor's to_list(n) raises StopAsyncIteration (then,
+            # out of this generator, RuntimeError) when fewer than n files match.
+            found = await self._bucket.find(q.blob(name), limit=1).to_list()
         if not found:
             raise StorageError(f"Blob {name} is not in the store ({self._where}).")
         grid_out = found[0]

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from aiohttp import web
+from aiohttp.typedefs import Middleware
 
 from entrypoints.simulator import routes_auth, routes_batches, routes_courses, routes_files
 from entrypoints.simulator.middlewares import api_faults, count_requests, failure_envelopes
@@ -11,8 +14,9 @@ from entrypoints.simulator.state import STATE_KEY, SimulatorState
 FILE_PATH = r"/production/{org_id:\d+}/{uuid:[0-9A-Za-z_-]+}.{ext:[0-9A-Za-z]+}"
 
 
-def build_app(state: SimulatorState) -> web.Application:
-    app = web.Application(middlewares=[count_requests, failure_envelopes, api_faults])
+def build_app(state: SimulatorState, middlewares: Sequence[Middleware] = ()) -> web.Application:
+    """`middlewares` (a test's own) run innermost, after counting and fault injection."""
+    app = web.Application(middlewares=[count_requests, failure_envelopes, api_faults, *middlewares])
     app[STATE_KEY] = state
     router = app.router
     router.add_get("/v2/orgs/{org_code}", routes_auth.get_org, name="org")

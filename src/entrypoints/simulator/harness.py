@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 
 from aiohttp import web
+from aiohttp.typedefs import Middleware
 
 from entrypoints.simulator.app import build_app
 from entrypoints.simulator.demo import demo_world
@@ -111,10 +112,14 @@ async def run_simulator(
     faults: FaultConfig | None = None,
     host: str = "127.0.0.1",
     port: int = 0,
+    *,
+    middlewares: Sequence[Middleware] = (),
 ) -> AsyncIterator[Simulator]:
-    """Serve `world` (default: `demo_world()`) on a real socket until the block exits."""
+    """Serve `world` (default: `demo_world()`) on a real socket until the block exits;
+    `middlewares` let a test hold or observe requests."""
     state = SimulatorState.for_world(world or demo_world(), FaultInjector(faults))
-    runner = web.AppRunner(build_app(state), access_log=None, shutdown_timeout=SHUTDOWN_TIMEOUT_S)
+    app = build_app(state, middlewares)
+    runner = web.AppRunner(app, access_log=None, shutdown_timeout=SHUTDOWN_TIMEOUT_S)
     await runner.setup()
     try:
         site = web.TCPSite(runner, host, port)

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from cli_harness import Cli
+from mongo_harness import MongoTestDatabase
 
 from entrypoints.simulator import Simulator, run_simulator
 
@@ -20,3 +21,11 @@ async def sim() -> AsyncIterator[Simulator]:
 @pytest.fixture
 def cli(sim: Simulator, tmp_path: Path) -> Cli:
     return Cli(sim, tmp_path)
+
+
+@pytest.fixture
+def mongo_cli(cli: Cli, mongo: MongoTestDatabase) -> Cli:
+    """The CLI with MongoDB storage (GridFS, and a filesystem cache under DATA_DIR), in the
+    test's own database."""
+    cli.extra_env.update(MONGODB_URI=mongo.uri, DATABASE_NAME=mongo.name)
+    return cli

@@ -3,22 +3,15 @@ second run moves no file bytes at all."""
 
 from __future__ import annotations
 
-import hashlib
 from collections import Counter
-from pathlib import Path
 
 import pytest
 from cli_harness import Cli
+from synced_files import hashes_on_disk
 
 from entrypoints.simulator import FaultConfig
 
 pytestmark = pytest.mark.e2e
-
-
-def _hashes_on_disk(root: Path) -> Counter[str]:
-    return Counter(
-        hashlib.sha256(p.read_bytes()).hexdigest() for p in root.rglob("*") if p.is_file()
-    )
 
 
 async def test_sync_stores_every_entitled_file_and_resync_fetches_nothing(cli: Cli) -> None:
@@ -32,7 +25,7 @@ async def test_sync_stores_every_entitled_file_and_resync_fetches_nothing(cli: C
     assert report["downloaded_files"] == len(manifest)
     assert report["failed_files"] == 0
     assert report["not_downloadable_files"] > 0  # videos, tests, locked, unknown items
-    assert _hashes_on_disk(cli.downloads) == Counter(entry["sha256"] for entry in manifest)
+    assert hashes_on_disk(cli.downloads) == Counter(entry["sha256"] for entry in manifest)
     for path in cli.downloads.rglob("*"):
         assert path.resolve().is_relative_to(cli.downloads.resolve())
         assert len(path.name.encode()) <= 255
@@ -46,7 +39,7 @@ async def test_sync_stores_every_entitled_file_and_resync_fetches_nothing(cli: C
     assert again["skipped_files"] == len(manifest)
     assert cli.sim.stats.file_bytes_sent == 0
     assert cli.sim.stats.file_requests == 0
-    assert _hashes_on_disk(cli.downloads) == Counter(entry["sha256"] for entry in manifest)
+    assert hashes_on_disk(cli.downloads) == Counter(entry["sha256"] for entry in manifest)
 
 
 async def test_a_persistently_failing_file_fails_alone_with_partial_exit_code(cli: Cli) -> None:

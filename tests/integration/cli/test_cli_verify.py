@@ -7,20 +7,16 @@ import hashlib
 import os
 from collections import Counter
 from pathlib import Path
-from typing import Any
 
 import pytest
 from cli_harness import Cli
+from synced_files import record_key
 
 pytestmark = pytest.mark.e2e
 
 
 def blob_path(cli: Cli, sha256: str) -> Path:
     return cli.data_dir / "blobs" / sha256[:2] / sha256[2:4] / sha256
-
-
-def record_key(entry: dict[str, Any]) -> str:
-    return f"{entry['org_id']}/{entry['batch_source']}:{entry['batch_id']}/{entry['file_id']}"
 
 
 async def test_verify_reports_damage_repair_fixes_it_and_a_resync_fetches_just_that(

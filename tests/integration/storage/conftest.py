@@ -1,8 +1,8 @@
 """Fixtures that run the storage contract suites against every adapter of a port.
 
 `blob_store` / `metadata_repo` / `credential_kit` / `remote_file_id_kit` are parametrized by
-implementation. The MongoDB params run against a fresh database per test (dropped after) when
-MONGODB_URI is set, and skip visibly otherwise (see mongo_harness.py).
+implementation. The MongoDB params (marked `mongo`) run against a fresh database per test,
+dropped after, on the session's MongoDB server (see ../mongo_server.py).
 """
 
 from __future__ import annotations
@@ -13,7 +13,8 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 
 import pytest
-from mongo_harness import MongoTestDatabase, mongo_test_database
+from mongo_harness import MONGODB, MongoTestDatabase, mongo_test_database
+from mongo_server import MongoServer
 from storage_kits import BlobStoreKit, CredentialKit, MetadataKit, RemoteFileIdKit
 
 from adapters.filesystem import FilesystemBlobStore
@@ -28,6 +29,12 @@ _BLOB_PATH = re.compile(r"([0-9a-f]{2})/([0-9a-f]{2})/\1\2[0-9a-f]{60}")
 GRIDFS_BUCKET = "blobs"
 
 
+def _server(request: pytest.FixtureRequest) -> MongoServer:
+    """Only the MongoDB params ask for the session's server (starting it on first use)."""
+    server: MongoServer = request.getfixturevalue("mongo_server")
+    return server
+
+
 def _filesystem_leftovers(root: Path) -> list[str]:
     if not root.exists():
         return []
@@ -35,10 +42,10 @@ def _filesystem_leftovers(root: Path) -> list[str]:
     return sorted(p for p in paths if not _BLOB_PATH.fullmatch(p))
 
 
-@pytest.fixture(params=["filesystem", "bounded-filesystem", "mongodb"])
+@pytest.fixture(params=["filesystem", "bounded-filesystem", MONGODB])
 async def blob_kit(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[BlobStoreKit]:
     if request.param == "mongodb":
-        async with mongo_test_database() as mongo:
+        async with mongo_test_database(_server(request)) as mongo:
             # Odd, small chunk and batch sizes so several-MiB tests cross many of both.
             gridfs = GridFSBlobStore(
                 await mongo.open(), bucket=GRIDFS_BUCKET, chunk_size=65_537, batch_bytes=250_000
@@ -59,12 +66,12 @@ def blob_store(blob_kit: BlobStoreKit) -> BlobStore:
     return blob_kit.store
 
 
-@pytest.fixture(params=["sqlite", "mongodb"])
+@pytest.fixture(params=["sqlite", MONGODB])
 async def metadata_kit(
     request: pytest.FixtureRequest, tmp_path: Path
 ) -> AsyncIterator[MetadataKit]:
     if request.param == "mongodb":
-        async with _mongo_opener() as (open_mongo_repo, _):
+        async with _mongo_opener(_server(request)) as (open_mongo_repo, _):
             yield MetadataKit(open_mongo_repo)
         return
     path = tmp_path / "state" / "metadata.sqlite3"
@@ -105,11 +112,11 @@ async def _sqlite_opener(
 
 
 @asynccontextmanager
-async def _mongo_opener() -> AsyncIterator[
-    tuple[Callable[[], Awaitable[MongoMetadataRepository]], MongoTestDatabase]
-]:
+async def _mongo_opener(
+    server: MongoServer,
+) -> AsyncIterator[tuple[Callable[[], Awaitable[MongoMetadataRepository]], MongoTestDatabase]]:
     """Opens handles (each on its own client) on one fresh test database, dropped on exit."""
-    async with mongo_test_database() as mongo:
+    async with mongo_test_database(server) as mongo:
         opened: list[MongoMetadataRepository] = []
 
         async def open_mongo_repo() -> MongoMetadataRepository:
@@ -130,12 +137,12 @@ def _sqlite_files_bytes(path: Path) -> bytes:
     return b"".join(f.read_bytes() for f in files if f.exists())
 
 
-@pytest.fixture(params=["sqlite", "mongodb"])
+@pytest.fixture(params=["sqlite", MONGODB])
 async def credential_kit(
     request: pytest.FixtureRequest, tmp_path: Path
 ) -> AsyncIterator[CredentialKit]:
     if request.param == "mongodb":
-        async with _mongo_opener() as (open_mongo_repo, mongo):
+        async with _mongo_opener(_server(request)) as (open_mongo_repo, mongo):
             yield CredentialKit(open_mongo_repo, mongo.at_rest)
         return
     path = tmp_path / "state" / "metadata.sqlite3"
@@ -143,12 +150,12 @@ async def credential_kit(
         yield CredentialKit(open_sqlite, lambda: _sqlite_files_bytes(path))
 
 
-@pytest.fixture(params=["sqlite", "mongodb"])
+@pytest.fixture(params=["sqlite", MONGODB])
 async def remote_file_id_kit(
     request: pytest.FixtureRequest, tmp_path: Path
 ) -> AsyncIterator[RemoteFileIdKit]:
     if request.param == "mongodb":
-        async with _mongo_opener() as (open_mongo_repo, _):
+        async with _mongo_opener(_server(request)) as (open_mongo_repo, _):
             yield RemoteFileIdKit(open_mongo_repo)
         return
     async with _sqlite_opener(tmp_path / "state" / "metadata.sqlite3") as open_sqlite:

@@ -1,4 +1,4 @@
-"""What the MongoDB adapters promise beyond the shared contracts (only with MONGODB_URI).
+"""What the MongoDB adapters promise beyond the shared contracts (on the session's MongoDB).
 
 Inspection goes through the harness's synchronous client: chunk and file documents are
 counted directly in `<bucket>.chunks` / `<bucket>.files`.
@@ -18,8 +18,9 @@ import pytest
 import storage_samples as make
 from bson import ObjectId
 from gridfs import AsyncGridFSBucket
-from mongo_harness import MongoTestDatabase, mongo_test_database, mongodb_uri_or_skip
-from pymongo.errors import OperationFailure
+from mongo_harness import MongoTestDatabase
+from mongo_server import MongoServer
+from ttl_monitor import ttl_monitor_period
 
 from adapters.mongo import GridFSBlobStore, MongoMetadataRepository, open_mongo
 from adapters.mongo.indexes import ORG_LISTINGS
@@ -46,12 +47,6 @@ def split(data: bytes, sizes: Iterable[int] = ODD_SIZES) -> list[bytes]:
         parts.append(data[offset : offset + size])
         offset += size
     return parts
-
-
-@pytest.fixture
-async def mongo() -> AsyncIterator[MongoTestDatabase]:
-    async with mongo_test_database() as harness:
-        yield harness
 
 
 @pytest.fixture
@@ -189,22 +184,20 @@ async def test_listings_expire_by_max_age_and_carry_a_ttl_expiry(
 
 
 async def test_the_ttl_monitor_removes_an_expired_listing(mongo: MongoTestDatabase) -> None:
-    admin = mongo.inspect.client.admin
-    try:
-        before = admin.command("getParameter", 1, ttlMonitorSleepSecs=1)["ttlMonitorSleepSecs"]
-        admin.command("setParameter", 1, ttlMonitorSleepSecs=1)
-    except OperationFailure:
-        pytest.skip("cannot lower ttlMonitorSleepSecs here; the monitor runs only every 60 s")
-    try:
-        repo = await MongoMetadataRepository.open(await mongo.open(), listing_retention_s=0)
-        await repo.save_org_listing("tok:alice", make.listing())
-        for _ in range(100):
-            if mongo.inspect[ORG_LISTINGS].count_documents({}) == 0:
+    listings = mongo.inspect[ORG_LISTINGS]
+    with ttl_monitor_period(mongo.inspect.client.admin) as period_s:
+        expired = await MongoMetadataRepository.open(await mongo.open(), listing_retention_s=0)
+        kept = await MongoMetadataRepository.open(await mongo.open(), listing_retention_s=HOUR)
+        await kept.save_org_listing("tok:bob", make.listing())
+        await expired.save_org_listing("tok:alice", make.listing())
+        # Polled, not timed: the bound only keeps a server whose monitor never runs from
+        # hanging the run (two periods: the listing may land just after a pass).
+        for _ in range(int(2 * period_s / 0.1) + 50):
+            if listings.count_documents({}) < 2:
                 break
             await asyncio.sleep(0.1)
-        assert mongo.inspect[ORG_LISTINGS].count_documents({}) == 0
-    finally:
-        admin.command("setParameter", 1, ttlMonitorSleepSecs=before)
+        assert await kept.load_org_listing("tok:bob", "abcde", HOUR) is not None
+        assert listings.count_documents({}) == 1
 
 
 async def test_hostile_keys_are_literals_or_refused(mongo: MongoTestDatabase) -> None:
@@ -220,11 +213,12 @@ async def test_hostile_keys_are_literals_or_refused(mongo: MongoTestDatabase) ->
     assert await repo.load_credential(1, "$ne") is None
 
 
-async def test_refused_credentials_are_reported_without_the_password() -> None:
-    uri = mongodb_uri_or_skip()
-    scheme, _, rest = uri.partition("://")
+async def test_refused_credentials_are_reported_without_the_password(
+    mongo_server: MongoServer,
+) -> None:
+    scheme, _, rest = mongo_server.uri.partition("://")
     if "@" not in rest or ":" not in rest.split("@", 1)[0]:
-        pytest.skip("MONGODB_URI has no password to get wrong")
+        pytest.skip("MONGODB_URI has no password to get wrong (the server runs without auth)")
     user = rest.split(":", 1)[0]
     wrong = "not-the-" + "password-" + os.urandom(4).hex()
     bad_uri = f"{scheme}://{user}:{wrong}@{rest.rsplit('@', 1)[1]}"
