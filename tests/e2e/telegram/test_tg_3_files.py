@@ -1,9 +1,11 @@
-"""Steps 9-14: files. A tap sends a document equal to the simulator's bytes; the same tap
+"""Steps 9-15: files. A tap sends a document equal to the simulator's bytes; the same tap
 again goes by Telegram's file id; a video is refused; "Download all" and /sync send exactly
-their files; every size shown is true."""
+their files; two people tapping one new file at once cause one upload; every size shown is
+true."""
 
 from __future__ import annotations
 
+import asyncio
 from typing import TYPE_CHECKING
 
 import pytest
@@ -109,7 +111,27 @@ async def test_13_sync_sends_the_batch_and_names_it(e2e: TelegramE2E) -> None:
     assert MORNING_BATCH in summary, f"the summary does not name the batch: {summary!r}"
 
 
-async def test_14_every_size_shown_is_true(e2e: TelegramE2E) -> None:
+async def test_14_two_people_tapping_one_new_file_cause_one_upload(e2e: TelegramE2E) -> None:
+    chats = (e2e.admin, e2e.member)
+    question = await e2e.member.ask(f"/token {ORG}")
+    assert "token" in text_of(question).lower(), text_of(question)
+    pasted = await e2e.member.send(e2e.classplus_token)
+    assert "logged in" in text_of((await e2e.member.wait_for(pasted.id))[0]).lower()
+    entry = e2e.files.file(PHYSICS_ID, CHAPTER_1[:1], "Kinematics formula sheet.pdf")
+    screens = [await open_folder(chat, PHYSICS, CHAPTER_1[:1]) for chat in chats]
+    marks = [await chat.latest_id() for chat in chats]
+    taps = [chat.press(screen, entry["name"]) for chat, screen in zip(chats, screens, strict=True)]
+    answers = await asyncio.gather(*taps)  # at the same moment, as two thumbs would
+    assert not any(answer.alert for answer in answers), [a.message for a in answers]
+    documents = [
+        (await receive_documents(chat, mark, [entry], SMALL_FILES_S))[0]
+        for chat, mark in zip(chats, marks, strict=True)
+    ]
+    ids = {message.document.file_unique_id for message in documents}
+    assert len(ids) == 1, "the file was uploaded twice: each person got another Telegram document"
+
+
+async def test_15_every_size_shown_is_true(e2e: TelegramE2E) -> None:
     root = await open_folder(e2e.admin, PHYSICS, CHAPTER_1)
     wrong = [
         label

@@ -1,4 +1,4 @@
-"""Steps 15-16: a document of 300 MiB. /cancel during its upload stops the upload (the bot's
+"""Steps 16-17: a document of 300 MiB. /cancel during its upload stops the upload (the bot's
 CPU falls idle, nothing arrives, no scratch file is left); tapped again, it arrives whole,
 with a progress message that climbs while it uploads."""
 
@@ -38,7 +38,7 @@ async def cpu_seconds(pid: int, window_s: float) -> float:
     return float(sum(process.cpu_times()[:2]) - before)
 
 
-async def test_15_cancel_during_an_upload_stops_it(e2e: TelegramE2E) -> None:
+async def test_16_cancel_during_an_upload_stops_it(e2e: TelegramE2E) -> None:
     chat = e2e.admin
     entry = e2e.files.file(PHYSICS_ID, LARGE_FILES, LARGE)
     assert entry["size"] >= 300 * 2**20
@@ -63,7 +63,7 @@ async def test_15_cancel_during_an_upload_stops_it(e2e: TelegramE2E) -> None:
     assert left == [], f"scratch files left after /cancel: {left}"
 
 
-async def test_16_a_300_mib_document_arrives_with_progress(e2e: TelegramE2E) -> None:
+async def test_17_a_300_mib_document_arrives_with_progress(e2e: TelegramE2E) -> None:
     chat = e2e.admin
     entry = e2e.files.file(PHYSICS_ID, LARGE_FILES, LARGE)
     mark = await chat.latest_id()

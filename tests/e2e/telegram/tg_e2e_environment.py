@@ -1,5 +1,6 @@
-"""The whole end-to-end world, brought up in order and torn down in reverse: piltover, two
-people (an admin and a stranger), a bot from @BotFather, the simulator and the real bot.
+"""The whole end-to-end world, brought up in order and torn down in reverse: piltover, three
+people (an admin, an allowed member, a stranger), a bot from @BotFather, the simulator and the
+real bot.
 
 Every secret (bot token, api_hash, SECRET_KEY, ClassPlus tokens, the OTP) is made at run time
 and kept in `secrets` for the log scan; none is printed.
@@ -32,7 +33,8 @@ from entrypoints.simulator.otp import expected_otp
 @dataclass(repr=False)  # pytest prints a failing step's arguments: never the secrets
 class TelegramE2E:
     admin: BotChat
-    stranger: BotChat
+    member: BotChat  # in ALLOWED_USER_IDS, not an admin
+    stranger: BotChat  # in neither list
     bot: BotProcess
     files: Manifest
     classplus_token: str
@@ -60,14 +62,16 @@ def _secrets(
     return found
 
 
-def _bot_settings(sim: SimulatorProcess, secrets: dict[str, str], admin: Person) -> dict[str, str]:
+def _bot_settings(
+    sim: SimulatorProcess, secrets: dict[str, str], admin: Person, member: Person
+) -> dict[str, str]:
     return {
         "BOT_TOKEN": secrets["BOT_TOKEN"],
         "TELEGRAM_API_ID": "1",
         "TELEGRAM_API_HASH": secrets["TELEGRAM_API_HASH"],
         "SECRET_KEY": secrets["SECRET_KEY"],
         "ADMIN_USER_IDS": str(admin.user_id),
-        "ALLOWED_USER_IDS": "",
+        "ALLOWED_USER_IDS": str(member.user_id),
         "CLASSPLUS_BASE_URL": sim.base_url,
         "CLASSPLUS_ALLOW_LOOPBACK": "true",
         "CLASSPLUS_FILE_HOSTS": "127.0.0.1",
@@ -88,10 +92,10 @@ async def running_environment(where: Locations, table: ResultTable) -> AsyncIter
         with table.phase("setup: piltover on 127.0.0.1:4430"):
             await asyncio.to_thread(server.ensure_running)
         kit = load_kit(where)
-        with table.phase("setup: an admin and a stranger sign up"):
-            people.append(await sign_up(kit, where, "admin", "Admin"))
-            people.append(await sign_up(kit, where, "stranger", "Stranger"))
-        admin, stranger = people
+        with table.phase("setup: an admin, a member and a stranger sign up"):
+            for role in ("admin", "member", "stranger"):
+                people.append(await sign_up(kit, where, role, role.title()))
+        admin, member, stranger = people
         with table.phase("setup: a bot token from @BotFather"):
             bot_token, username = await create_bot(admin)
         with table.phase("setup: simulator and its manifest"):
@@ -99,9 +103,10 @@ async def running_environment(where: Locations, table: ResultTable) -> AsyncIter
             entries = await asyncio.to_thread(manifest, ORG)
         secrets = _secrets(bot_token, os.urandom(16).hex(), generate_secret_key(), sim.tokens())
         with table.phase("setup: cpbatch bot started"):
-            await asyncio.to_thread(bot.start, _bot_settings(sim, secrets, admin))
+            await asyncio.to_thread(bot.start, _bot_settings(sim, secrets, admin, member))
         yield TelegramE2E(
             admin=BotChat(admin.client, username),
+            member=BotChat(member.client, username),
             stranger=BotChat(stranger.client, username),
             bot=bot,
             files=Manifest(entries),
