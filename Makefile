@@ -11,12 +11,13 @@ SECANTUS_STAMP   := $(SECANTUS_VENV)/.installed-$(SECANTUS_VERSION)
 export PIP_CONSTRAINT := $(CURDIR)/constraints.txt
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: help install demo test test-mongo bench chaos lint format simulator run lock clean
+.PHONY: help install demo test test-mongo e2e-telegram bench chaos lint format simulator run lock clean
 
 help:
 	@echo "make demo       run the bundled ClassPlus simulator and sync its demo org into ./downloads"
 	@echo "make test       lint, type-check, import rules and the whole test suite (Mongo on SecantusDB)"
 	@echo "make test-mongo the Mongo suites against MONGODB_URI (any MongoDB server, Atlas included)"
+	@echo "make e2e-telegram the real bot on a local Telegram server (piltover), driven as a person would"
 	@echo "make bench      the performance suite against curl; writes bench/results/latest.md and .json"
 	@echo "make chaos      faults, kill -9, bad input, secrets and load; prints one table"
 	@echo "make lint       ruff, mypy and the import-linter layer contracts only"
@@ -51,6 +52,19 @@ test-mongo: $(STAMP)
 	@test -n "$$MONGODB_URI" || { echo "Set MONGODB_URI to a MongoDB server you may write to: the suites create and drop their own databases."; exit 2; }
 	$(PY) -m pytest -m mongo
 
+# piltover speaks layer 201: its own venv with kurigram 2.2.6; the product keeps its pin.
+E2E_VENV  := .venv-e2e
+E2E_STAMP := $(E2E_VENV)/.installed-stamp
+
+$(E2E_STAMP): pyproject.toml constraints.txt
+	test -x $(E2E_VENV)/bin/python || $(PYTHON) -m venv $(E2E_VENV)
+	{ grep -vi '^kurigram==' constraints.txt; echo 'kurigram==2.2.6'; } > $(E2E_VENV)/constraints.txt
+	PIP_CONSTRAINT=$(CURDIR)/$(E2E_VENV)/constraints.txt $(E2E_VENV)/bin/pip install --quiet -e '.[dev,telegram]'
+	touch $(E2E_STAMP)
+
+e2e-telegram: $(E2E_STAMP)
+	$(E2E_VENV)/bin/python -m pytest tests/e2e/telegram -v
+
 bench: $(STAMP)
 	command -v curl >/dev/null || { apt-get update -qq && apt-get install -y -qq curl; }
 	$(PY) -m bench --size full
@@ -81,4 +95,4 @@ lock: $(STAMP)
 	mv constraints.txt.new constraints.txt
 
 clean:
-	rm -rf $(VENV) $(SECANTUS_VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis downloads .cpbatch-demo
+	rm -rf $(VENV) $(SECANTUS_VENV) $(E2E_VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis downloads .cpbatch-demo

@@ -71,7 +71,14 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--folder-depth", type=int, default=3)
     parser.add_argument("--per-folder", type=int, default=25)
     parser.add_argument("--courses", type=int, default=1)
-    parser.add_argument("--large-file", type=parse_size, action="append", default=[])
+    parser.add_argument(
+        "--large-file",
+        type=parse_size,
+        action="append",
+        default=[],
+        help="add a file of this size (repeatable); demo world: in a folder of learnwell's "
+        "physics course",
+    )
     parser.add_argument("--ready-file", help="write base URL, tokens and pid here (mode 0600)")
     parser.add_argument(
         "--manifest",
@@ -114,7 +121,9 @@ def fault_config(args: argparse.Namespace, environ: Mapping[str, str]) -> FaultC
 def world_from(args: argparse.Namespace) -> World:
     seed = args.seed
     if args.world == "demo":
-        return demo_world() if seed is None else demo_world(seed)
+        if seed is None:
+            return demo_world(large_files=args.large_file)
+        return demo_world(seed, args.large_file)
     return generated_world(
         org_code=args.org_code,
         files=args.files,

@@ -2,11 +2,14 @@
 
 learnwell: 3 purchased courses, 1 free, 1 unpurchased paid (403 on content), a hidden library
 sharing a folder, 3 tutor-side batches; ~40 regular files (5 KB-3 MB) plus 120 practice sheets.
+`large_files` (sizes in bytes, e.g. `--large-file 315M`) adds a folder "Large files" to its
+physics course, for end-to-end runs that need a big document next to the usual shapes.
 """
 
 from __future__ import annotations
 
 import random
+from collections.abc import Sequence
 
 from entrypoints.simulator.builders import IdSequence, ItemFactory, root, timestamp
 from entrypoints.simulator.demo_learnwell import CHEMISTRY, MATHS, PHYSICS, learnwell_courses
@@ -88,8 +91,20 @@ def _emptyorg() -> Org:
     return Org(190033, "emptyorg", "Empty Org Academy", users=[meera])
 
 
-def demo_world(seed: int = 7) -> World:
-    """A fresh demo world; the same `seed` gives the same bytes, ids and names."""
+def _add_large_files(org: Org, make: ItemFactory, sizes: Sequence[int]) -> None:
+    course = org.course(PHYSICS)
+    if course is None or not sizes:
+        return
+    docs = [make.doc(f"Large file {n}.zip", size, "zip") for n, size in enumerate(sizes, 1)]
+    course.root.add(make.folder("Large files", *docs))
+
+
+def demo_world(seed: int = 7, large_files: Sequence[int] = ()) -> World:
+    """A fresh demo world; the same `seed` gives the same bytes, ids and names. Large files
+    take ids after every other item, so they change no other item's id."""
     rng = random.Random(seed)  # noqa: S311 - reproducible worlds, not secrets
     make = ItemFactory(IdSequence(8_100_000))
-    return World(seed=seed, orgs=[_learnwell(make, rng), _brightpath(make), _emptyorg()])
+    learnwell = _learnwell(make, rng)
+    world = World(seed=seed, orgs=[learnwell, _brightpath(make), _emptyorg()])
+    _add_large_files(learnwell, make, large_files)
+    return world

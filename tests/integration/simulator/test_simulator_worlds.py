@@ -21,6 +21,7 @@ from entrypoints.simulator import (
     run_simulator,
     single_course_world,
 )
+from entrypoints.simulator.cli_options import build_parser, world_from
 from entrypoints.simulator.content import ContentSource
 from entrypoints.simulator.manifest import build_manifest
 from entrypoints.simulator.world import walk_folders
@@ -42,6 +43,21 @@ def test_demo_world_sizes_and_counts() -> None:
     assert all(5_000 <= e["size"] <= 3_000_000 for e in regular)
     assert 20_000_000 <= sum(e["size"] for e in manifest) <= 30_000_000
     assert [org.code for org in world.orgs] == ["learnwell", "brightpath", "emptyorg"]
+
+
+def test_demo_world_large_files_join_learnwell_physics_and_move_no_other_id() -> None:
+    plain = demo_world()
+    world = world_from(build_parser().parse_args(["--large-file", "3M", "--large-file", "1KiB"]))
+    content = ContentSource(world.seed)
+    before = build_manifest(plain, content, "http://sim", "learnwell", include_sha256=False)
+    after = build_manifest(world, content, "http://sim", "learnwell", include_sha256=False)
+    large = [e for e in after if e["folder_path"] == ["Large files"]]
+    assert [(e["name"], e["size"], e["batch_id"]) for e in large] == [
+        ("Large file 1.zip", 3_000_000, 41001),
+        ("Large file 2.zip", 1024, 41001),
+    ]
+    others = [(e["file_id"], e["name"]) for e in after if e not in large]
+    assert others == [(e["file_id"], e["name"]) for e in before]
 
 
 def test_generated_world_builds_twenty_thousand_files_fast() -> None:
