@@ -61,6 +61,17 @@ def rpc_name(exc: RPCError) -> str:
     return found.group(1) if found else str(exc.NAME)
 
 
+_SENDS = frozenset({"send_text", "send_document"})
+
+
+def worth_retrying(op: str, exc: BaseException) -> bool:
+    """Transient failures, except for sends: pyrogram has already tried a send ten times
+    (its session retries 5xx and transport errors), and once it gives up the message may
+    still have gone out; a reported failure is better than a duplicate. Edits, deletions and
+    button answers can safely be repeated."""
+    return op not in _SENDS and is_transient(exc)
+
+
 def is_transient(exc: BaseException) -> bool:
     """Transport errors, timeouts (both OSError) and Telegram 5xx; never a local file error."""
     if isinstance(exc, errors.InternalServerError | errors.ServiceUnavailable):
@@ -131,7 +142,7 @@ class TelegramRetry:
             )
 
         retrying = AsyncRetrying(
-            retry=retry_if_exception(is_transient),
+            retry=retry_if_exception(lambda exc: worth_retrying(op, exc)),
             stop=stop_after_attempt(self._retries + 1),
             wait=wait_random_exponential(multiplier=self._backoff_s, max=self._max_backoff_s),
             sleep=self._sleep,
@@ -161,6 +172,8 @@ class TelegramRetry:
         if rpc_id is not None:
             refusal = _REFUSALS.get(rpc_id, f"Telegram refused to {_what(op)} ({rpc_id}).")
             return DeliveryError(refusal)
+        if is_transient(exc) and op in _SENDS:
+            return DeliveryError(f"Telegram could not be reached to {_what(op)}; try again later.")
         if is_transient(exc):
             tries = self._retries + 1
             return DeliveryError(

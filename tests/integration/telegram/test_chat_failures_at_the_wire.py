@@ -46,18 +46,34 @@ async def test_long_flood_waits_are_capped_and_repeated_ones_give_up(bot: WiredB
     assert bot.world.texts_to(PERSON) == []
 
 
-async def test_telegram_internal_errors_past_pyrogram_s_retries_are_retried_here(
+async def test_telegram_internal_errors_past_pyrogram_s_retries_are_retried_for_an_edit(
     bot: WiredBot, quick_pyrogram: None
 ) -> None:
     # pyrogram retries a 500 itself (twice, under quick_pyrogram), then gives up; we go on
-    bot.world.fail(SEND, INTERNAL, INTERNAL, INTERNAL)
+    message_id = await bot.chat.send_text(PERSON, "Downloading…")
+    edit = raw.functions.messages.EditMessage
+    bot.world.fail(edit, INTERNAL, INTERNAL, INTERNAL)
 
-    message_id = await bot.chat.send_text(PERSON, "hello")
+    await bot.chat.edit_text(PERSON, message_id, "Done")
 
-    assert len(bot.calls_of(SEND)) == 4
+    assert len(bot.calls_of(edit)) == 4
     assert len(bot.sleeps) == 1
     assert 0 <= bot.sleeps[0] <= 30
-    assert [m.id for m in bot.world.sent_to(PERSON)][-1] == message_id
+    assert [m.message for m in bot.world.sent_to(PERSON) if m.id == message_id] == ["Done"]
+
+
+async def test_a_send_is_not_tried_again_after_telegrams_own_errors(
+    bot: WiredBot, quick_pyrogram: None
+) -> None:
+    # the message may have gone out: a reported failure beats a duplicate
+    bot.world.fail(SEND, INTERNAL, INTERNAL, INTERNAL)
+
+    with pytest.raises(DeliveryError):
+        await bot.chat.send_text(PERSON, "hello")
+
+    assert len(bot.calls_of(SEND)) == 2  # pyrogram's own tries only
+    assert bot.sleeps == []
+    assert bot.world.texts_to(PERSON) == []
 
 
 async def test_a_dropped_connection_is_survived_and_the_message_sent_once(
@@ -76,14 +92,16 @@ async def test_a_network_that_stays_down_becomes_a_delivery_error_after_the_retr
 ) -> None:
     async for bot in start_bot(dc, tmp_path / "telegram", retries=1):
         await bot.person_says(PERSON, "/start")
-        bot.world.fail(SEND, *[DropConnection()] * 10)
+        message_id = await bot.chat.send_text(PERSON, "Downloading…")
+        edit = raw.functions.messages.EditMessage
+        bot.world.fail(edit, *[DropConnection()] * 10)
 
         with pytest.raises(DeliveryError, match=r"could not be reached .*\(2 tries\)") as err:
-            await bot.chat.send_text(PERSON, "hello")
+            await bot.chat.edit_text(PERSON, message_id, "Done")
 
         assert isinstance(err.value.__cause__, OSError)
         assert len(bot.sleeps) == 1
-        assert bot.world.texts_to(PERSON) == []
+        assert [m.message for m in bot.world.sent_to(PERSON)] == ["Downloading…"]
 
 
 @pytest.mark.parametrize(

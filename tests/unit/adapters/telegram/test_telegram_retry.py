@@ -51,7 +51,7 @@ async def test_a_wrapper_that_fails_transiently_is_retried_and_awaited_each_time
     def wrapper() -> Coroutine[Any, Any, str]:
         return flaky()
 
-    result = await TelegramRetry(retries=3, sleep=_no_sleep).run("send_text", wrapper)
+    result = await TelegramRetry(retries=3, sleep=_no_sleep).run("edit_text", wrapper)
     assert result == "done"
     assert len(attempts) == 3
 
@@ -77,3 +77,16 @@ async def test_cancellation_is_never_swallowed() -> None:
         await TelegramRetry(sleep=_no_sleep).run("send_text", cancelled)
 
     assert calls == [1]
+
+
+async def test_a_send_is_never_repeated_after_pyrogram_gave_up() -> None:
+    attempts: list[int] = []
+
+    async def gave_up() -> str:
+        attempts.append(1)
+        raise TimeoutError("Failed to invoke after 10 retries")
+
+    with pytest.raises(DeliveryError, match="could not be reached to send the file"):
+        await TelegramRetry(retries=3, sleep=_no_sleep).run("send_document", gave_up)
+
+    assert attempts == [1]
