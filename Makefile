@@ -31,12 +31,13 @@ $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -c 'import sys; sys.exit("cpbatch needs Python 3.11 or newer" if sys.version_info < (3, 11) else 0)'
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet -c constraints.txt -e '.[dev,telegram]'
+	mkdir -p $(VENV)/mypy-path && ln -sfn $(CURDIR)/src $(VENV)/mypy-path/cpbatch
 	touch $(STAMP)
 
 install: $(STAMP)
 
 demo: $(STAMP)
-	$(PY) -m entrypoints.demo
+	$(PY) -m cpbatch.entrypoints.demo
 
 $(SECANTUS_STAMP):
 	test -x $(SECANTUS_VENV)/bin/python || $(PYTHON) -m venv $(SECANTUS_VENV)
@@ -84,7 +85,7 @@ format: $(STAMP)
 	$(VENV)/bin/ruff check --fix src tests bench chaos
 
 simulator: $(STAMP)
-	$(PY) -m entrypoints.simulator --world demo
+	$(PY) -m cpbatch.entrypoints.simulator --world demo
 
 run: $(STAMP)
 	$(VENV)/bin/cpbatch bot

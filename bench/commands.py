@@ -85,7 +85,7 @@ def run_cpbatch_sync(
     argv = [
         sys.executable,
         "-m",
-        "entrypoints.cli",
+        "cpbatch",
         "sync",
         ORG_CODE,
         "-o",

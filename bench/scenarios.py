@@ -309,10 +309,10 @@ async def _s4(
 ) -> tuple[dict[str, list[float]], dict[str, dict[str, int]], int]:
     """DownloadBatch in this process against the simulator process: per-call milliseconds of
     each tier, which tier each call says it was served from, and upstream calls during hits."""
-    from domain.identifiers import AccessToken
-    from entrypoints.bootstrap import running
-    from entrypoints.config import load_settings
-    from entrypoints.logging_setup import configure_logging
+    from cpbatch.domain.identifiers import AccessToken
+    from cpbatch.entrypoints.bootstrap import running
+    from cpbatch.entrypoints.config import load_settings
+    from cpbatch.entrypoints.logging_setup import configure_logging
 
     configure_logging("WARNING")
     token = AccessToken.parse(sim.token)

@@ -1,6 +1,7 @@
 """The ClassPlus simulator as a benchmark process, with a side door for its counters.
 
-`python -m bench.sim_server` takes exactly the flags of `python -m entrypoints.simulator` and
+`python -m bench.sim_server` takes exactly the flags of
+`python -m cpbatch.entrypoints.simulator` and
 serves the same world through the same `run_simulator`, in its own process (so it never shares
 an event loop or the GIL with what is measured). It adds a second loopback server that is not
 part of the simulated ClassPlus and is not counted in its stats:
@@ -29,8 +30,8 @@ from pathlib import Path
 
 from aiohttp import web
 
-from entrypoints.simulator import Simulator, run_simulator
-from entrypoints.simulator.cli_options import build_parser, fault_config, world_from
+from cpbatch.entrypoints.simulator import Simulator, run_simulator
+from cpbatch.entrypoints.simulator.cli_options import build_parser, fault_config, world_from
 
 log = logging.getLogger("cpbatch.bench.simulator")
 

@@ -42,16 +42,16 @@ from aiohttp import web
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
-from adapters.classplus import ClassPlusHttpGateway, ClassPlusSettings, mapping
-from adapters.classplus.envelope import data_of
-from adapters.classplus.errors import CallErrors
-from adapters.classplus.fields import Fields, parse_time
-from adapters.classplus.kinds import classify_document
-from adapters.classplus.url_policy import check_file_url
-from adapters.filesystem.blob_store import FilesystemBlobStore
-from adapters.sqlite.repository import SqliteMetadataRepository
-from application.blob_cache import TieredBlobStore
-from application.bot.callbacks import (
+from cpbatch.adapters.classplus import ClassPlusHttpGateway, ClassPlusSettings, mapping
+from cpbatch.adapters.classplus.envelope import data_of
+from cpbatch.adapters.classplus.errors import CallErrors
+from cpbatch.adapters.classplus.fields import Fields, parse_time
+from cpbatch.adapters.classplus.kinds import classify_document
+from cpbatch.adapters.classplus.url_policy import check_file_url
+from cpbatch.adapters.filesystem.blob_store import FilesystemBlobStore
+from cpbatch.adapters.sqlite.repository import SqliteMetadataRepository
+from cpbatch.application.blob_cache import TieredBlobStore
+from cpbatch.application.bot.callbacks import (
     KEY_BYTES,
     CallbackRegistry,
     Ignore,
@@ -59,19 +59,19 @@ from application.bot.callbacks import (
     ShowBatches,
     ShowFolder,
 )
-from application.bot.dialog import looks_like_token
-from application.bot.folders import folder_view, paginate
-from application.bot.gate import parse_command
-from application.bot.keyboards import batches_keyboard, folder_keyboard
-from application.bot.login import normalize_mobile
-from application.fetching import FileFetcher
-from application.ports import SyncProgress
-from domain.errors import CpbatchError, NotDownloadableError, UpstreamError, ValidationError
-from domain.identifiers import AccessToken, OrgCode, parse_id
-from domain.models import Batch, BatchFile, BatchSource, FileKind, FileOutcome, Org
-from domain.naming import MAX_NAME_BYTES, plan_relative_paths, sanitize_name
-from domain.selectors import BatchSelector
-from entrypoints.simulator import run_simulator
+from cpbatch.application.bot.dialog import looks_like_token
+from cpbatch.application.bot.folders import folder_view, paginate
+from cpbatch.application.bot.gate import parse_command
+from cpbatch.application.bot.keyboards import batches_keyboard, folder_keyboard
+from cpbatch.application.bot.login import normalize_mobile
+from cpbatch.application.fetching import FileFetcher
+from cpbatch.application.ports import SyncProgress
+from cpbatch.domain.errors import CpbatchError, NotDownloadableError, UpstreamError, ValidationError
+from cpbatch.domain.identifiers import AccessToken, OrgCode, parse_id
+from cpbatch.domain.models import Batch, BatchFile, BatchSource, FileKind, FileOutcome, Org
+from cpbatch.domain.naming import MAX_NAME_BYTES, plan_relative_paths, sanitize_name
+from cpbatch.domain.selectors import BatchSelector
+from cpbatch.entrypoints.simulator import run_simulator
 
 T = TypeVar("T")
 
@@ -952,9 +952,9 @@ VALID_BOT_ENV = {
 def check_settings(tally: Tally, n: int) -> None:
     """What an operator types into the environment or .env: a setting, or a ConfigError
     naming the variable (ValidationError), never another exception."""
-    from entrypoints.bot_config import load_bot_settings
-    from entrypoints.config import load_settings
-    from entrypoints.container import classplus_settings
+    from cpbatch.entrypoints.bot_config import load_bot_settings
+    from cpbatch.entrypoints.config import load_settings
+    from cpbatch.entrypoints.container import classplus_settings
 
     def body(env: dict[str, str]) -> None:
         tally.tick("settings")

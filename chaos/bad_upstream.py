@@ -26,8 +26,8 @@ from typing import Any
 import aiohttp
 from aiohttp import web
 
-from entrypoints.simulator import generated_world, run_simulator
-from entrypoints.simulator.world import World
+from cpbatch.entrypoints.simulator import generated_world, run_simulator
+from cpbatch.entrypoints.simulator.world import World
 
 ENDPOINTS = {
     "org": "/v2/orgs/",

@@ -53,7 +53,6 @@ from pathlib import Path
 from typing import Any
 
 from bench.simulator_process import BenchError
-
 from chaos.processes import (
     ORG_CODE,
     ChaosSimulator,

@@ -66,7 +66,6 @@ from typing import Any
 from bench.commands import clean_environ
 from bench.measure import Measurement
 from bench.simulator_process import BenchError
-
 from chaos.bad_upstream import ENDPOINTS, KINDS, BadUpstream
 from chaos.processes import (
     ORG_CODE,

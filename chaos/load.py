@@ -68,8 +68,8 @@ def load_world(users: int, seed: int = SEED) -> Any:
     of them; every 7th user owns all, so their batches span two keyboard pages), a free course
     everyone may open, an unlisted course only every 5th user owns, and a private batch per
     user that only they sit in (its name and file carry the owner: u000123)."""
-    from entrypoints.simulator import Batch, Course, Org, User, World, root
-    from entrypoints.simulator.builders import IdSequence, ItemFactory
+    from cpbatch.entrypoints.simulator import Batch, Course, Org, User, World, root
+    from cpbatch.entrypoints.simulator.builders import IdSequence, ItemFactory
 
     rng = random.Random(seed)  # noqa: S311 - a reproducible world, not a secret
     make = ItemFactory(IdSequence(6_300_000))
@@ -106,8 +106,8 @@ def load_world(users: int, seed: int = SEED) -> Any:
 
 def manifests(world: Any, users: int) -> dict[int, Counter[str]]:
     """Each user's expected files, as sha256 multisets."""
-    from entrypoints.simulator.content import ContentSource
-    from entrypoints.simulator.manifest import build_manifest
+    from cpbatch.entrypoints.simulator.content import ContentSource
+    from cpbatch.entrypoints.simulator.manifest import build_manifest
 
     content = ContentSource(world.seed)
     return {
@@ -120,7 +120,7 @@ def manifests(world: Any, users: int) -> dict[int, Counter[str]]:
 
 
 async def _serve(users: int, ready: Path) -> None:
-    from entrypoints.simulator import run_simulator
+    from cpbatch.entrypoints.simulator import run_simulator
 
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
@@ -250,8 +250,8 @@ class LoadChat:
     async def send_document(
         self, chat_id: int, upload: Any, caption: str, progress: Any = None
     ) -> Any:
-        from application.ports import SentDocument
-        from domain.errors import DeliveryError
+        from cpbatch.application.ports import SentDocument
+        from cpbatch.domain.errors import DeliveryError
 
         await asyncio.sleep(0)
         log = self.chats[chat_id]
@@ -310,14 +310,14 @@ class Users:
         self._callbacks = itertools.count(1)
 
     async def say(self, user: int, text: str) -> None:
-        from application.bot.events import IncomingMessage
+        from cpbatch.application.bot.events import IncomingMessage
 
         await self.conversation.on_message(
             IncomingMessage(user, user, next(self._message_ids), text)
         )
 
     async def press(self, user: int, message_id: int, key: str) -> tuple[str | None, bool]:
-        from application.bot.events import IncomingCallback
+        from cpbatch.application.bot.events import IncomingCallback
 
         callback_id = f"u{user}-{next(self._callbacks)}"
         await self.conversation.on_callback(
@@ -411,8 +411,8 @@ class RssSampler:
 
 
 def _bot_settings() -> Any:
-    from adapters.crypto import generate_secret_key
-    from entrypoints.bot_config import BotSettings
+    from cpbatch.adapters.crypto import generate_secret_key
+    from cpbatch.entrypoints.bot_config import BotSettings
 
     return BotSettings(
         bot_token=f"123456:{'L' * 35}",
@@ -429,9 +429,9 @@ def _bot_settings() -> Any:
 async def _scenario(users: int, workdir: Path) -> dict[str, object]:
     from dependency_injector import providers
 
-    from entrypoints.bootstrap import running
-    from entrypoints.bot_container import BotContainer
-    from entrypoints.config import load_settings
+    from cpbatch.entrypoints.bootstrap import running
+    from cpbatch.entrypoints.bot_container import BotContainer
+    from cpbatch.entrypoints.config import load_settings
 
     expected = manifests(load_world(users), users)
     async with simulator_process(users, workdir) as sim:

@@ -1,7 +1,7 @@
 """Processes of the chaos checks: a faulty simulator (`chaos.sim_server`) and the real CLI.
 
 The simulator is `bench.simulator_process.SimulatorProcess` started on `chaos.sim_server`
-with fault flags; the CLI runs as `python -m entrypoints.cli` with a clean environment
+with fault flags; the CLI runs as `python -m cpbatch` with a clean environment
 (`bench.commands.clean_environ`) pointed at it, either to completion (`run_cli`, measured by
 `bench.measure.run_measured`) or in the background, to be killed (`start_cli`).
 """
@@ -155,7 +155,14 @@ def cpbatch_env(
 
 
 def _argv(args: Sequence[str]) -> list[str]:
-    return [sys.executable, "-m", "entrypoints.cli", *args, "--env-file", "/nonexistent.env"]
+    return [
+        sys.executable,
+        "-m",
+        "cpbatch",
+        *args,
+        "--env-file",
+        "/nonexistent.env",
+    ]
 
 
 def run_cli(

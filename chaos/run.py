@@ -541,7 +541,7 @@ def _quiet_logging() -> None:
     """cpbatch's logging, WARNING and up to stderr, so nothing a section logs reaches stdout
     (structlog's default prints to stdout)."""
     try:
-        from entrypoints.logging_setup import configure_logging
+        from cpbatch.entrypoints.logging_setup import configure_logging
 
         configure_logging("WARNING", "console")
     except Exception:  # the table matters more than the logs

@@ -2,7 +2,7 @@
 says, and look for every secret in it.
 
 What runs, against the ClassPlus simulator on loopback:
-  * the real CLI (`python -m entrypoints.cli`, LOG_LEVEL=DEBUG): a sync WITH injected faults
+  * the real CLI (`python -m cpbatch`, LOG_LEVEL=DEBUG): a sync WITH injected faults
     (5xx, 429, connection resets), an expired and a forged token, a MongoDB URI with a password
     (MONGODB_TIMEOUT=0.5: it must fail with the password redacted), and `cpbatch bot` with bot
     settings that stop it at start;
@@ -210,7 +210,7 @@ def captured_logs() -> Iterator[list[io.StringIO]]:
     afterwards, and no logger is cached meanwhile (a cached logger would keep this setup)."""
     import structlog
 
-    from entrypoints.logging_setup import configure_logging
+    from cpbatch.entrypoints.logging_setup import configure_logging
 
     root = logging.getLogger()
     saved_handlers, saved_level = root.handlers[:], root.level
@@ -278,7 +278,7 @@ async def run_cli(
     process = await asyncio.create_subprocess_exec(
         sys.executable,
         "-m",
-        "entrypoints.cli",
+        "cpbatch",
         *args,
         "--env-file",
         env_file,
@@ -492,9 +492,9 @@ async def composed_bot(base_url: str, data_dir: Path, bot_settings: Any) -> Asyn
     """`cpbatch bot` as BotContainer composes it, with a FakeTelegram for the Telegram client."""
     from dependency_injector import providers
 
-    from entrypoints.bot_container import BotContainer
-    from entrypoints.bot_runner import serve_bot
-    from entrypoints.config import load_settings
+    from cpbatch.entrypoints.bot_container import BotContainer
+    from cpbatch.entrypoints.bot_runner import serve_bot
+    from cpbatch.entrypoints.config import load_settings
 
     settings = load_settings(
         {
@@ -564,7 +564,7 @@ class Figures:
 
 
 def _bot_settings(evidence: Evidence, secret_key: str, bot_token: str, api_hash: str) -> Any:
-    from entrypoints.bot_config import BotSettings
+    from cpbatch.entrypoints.bot_config import BotSettings
 
     settings = BotSettings(
         bot_token=bot_token,
@@ -582,7 +582,7 @@ def _bot_settings(evidence: Evidence, secret_key: str, bot_token: str, api_hash:
 async def _cli_part(
     evidence: Evidence, figures: Figures, sim: Any, workdir: Path, full: bool
 ) -> None:
-    from entrypoints.simulator import FaultConfig
+    from cpbatch.entrypoints.simulator import FaultConfig
 
     token = sim.token_for(ORG, ASHA)
     expired, forged = sim.expired_token(ORG), sim.forged_token(ORG)
@@ -665,9 +665,9 @@ async def _startup_crash_part(
 async def _bot_config_part(evidence: Evidence, figures: Figures, sim: Any, workdir: Path) -> None:
     """`cpbatch bot` and the settings loader with bad bot settings: the variable is named,
     no value is shown. (A bot that would start needs the Telegram network: not run here.)"""
-    from adapters.crypto.secret_key import fernet_keys
-    from domain.errors import CpbatchError
-    from entrypoints.bot_config import load_bot_settings
+    from cpbatch.adapters.crypto.secret_key import fernet_keys
+    from cpbatch.domain.errors import CpbatchError
+    from cpbatch.entrypoints.bot_config import load_bot_settings
 
     bot_token = f"{secrets.randbelow(10**9) + 10**8}:{secrets.token_urlsafe(30)}"
     api_hash = secrets.token_hex(16)
@@ -709,7 +709,7 @@ async def _bot_config_part(evidence: Evidence, figures: Figures, sim: Any, workd
 
 
 def _new_secret_key() -> str:
-    from adapters.crypto import generate_secret_key
+    from cpbatch.adapters.crypto import generate_secret_key
 
     return generate_secret_key()
 
@@ -745,8 +745,8 @@ async def _logins_by_token(run: BotRun, sim: Any, evidence: Evidence) -> int:
 
 
 async def _browse_and_download(run: BotRun, sim: Any) -> tuple[int, bool]:
-    from entrypoints.simulator.content import ContentSource
-    from entrypoints.simulator.manifest import build_manifest
+    from cpbatch.entrypoints.simulator.content import ContentSource
+    from cpbatch.entrypoints.simulator.manifest import build_manifest
 
     client = run.client
     await client.type(ADMIN, f"/getbatches {ORG}")
@@ -775,7 +775,7 @@ async def _browse_and_download(run: BotRun, sim: Any) -> tuple[int, bool]:
 
 
 async def _access_control(run: BotRun, sim: Any, evidence: Evidence) -> dict[str, object]:
-    from application.bot import delivery_texts, texts
+    from cpbatch.application.bot import delivery_texts, texts
 
     client = run.client
     jobs = run.conversation._jobs  # the engine's JobManager: no public accessor
@@ -874,12 +874,12 @@ async def _access_control(run: BotRun, sim: Any, evidence: Evidence) -> dict[str
 
 
 async def _scenario(evidence: Evidence, figures: Figures, workdir: Path, full: bool) -> None:
-    from adapters.crypto import FernetCipher
-    from application.bot import texts
-    from domain.errors import CredentialError
-    from domain.identifiers import AccessToken
-    from entrypoints.config import load_settings
-    from entrypoints.simulator import run_simulator
+    from cpbatch.adapters.crypto import FernetCipher
+    from cpbatch.application.bot import texts
+    from cpbatch.domain.errors import CredentialError
+    from cpbatch.domain.identifiers import AccessToken
+    from cpbatch.entrypoints.config import load_settings
+    from cpbatch.entrypoints.simulator import run_simulator
 
     async with run_simulator() as sim:
         await _cli_part(evidence, figures, sim, workdir, full)

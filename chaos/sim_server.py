@@ -1,6 +1,7 @@
 """`bench.sim_server` plus what the chaos checks count: faults and per-file requests.
 
-`python -m chaos.sim_server` takes the flags of `python -m entrypoints.simulator` (fault flags
+`python -m chaos.sim_server` takes the flags of `python -m cpbatch.entrypoints.simulator`
+(fault flags
 included) and serves the world through `run_simulator` in its own process, with the control
 server of `bench.sim_server` (GET /stats, POST /reset, GET /manifest) and three more routes:
 
@@ -22,11 +23,11 @@ import sys
 from collections import Counter
 
 from aiohttp import web
-from bench.sim_server import serve
 
-from entrypoints.simulator import Simulator
-from entrypoints.simulator.cli_options import build_parser
-from entrypoints.simulator.faults import FaultConfig, FaultInjector, FaultPlan, RequestKind
+from bench.sim_server import serve
+from cpbatch.entrypoints.simulator import Simulator
+from cpbatch.entrypoints.simulator.cli_options import build_parser
+from cpbatch.entrypoints.simulator.faults import FaultConfig, FaultInjector, FaultPlan, RequestKind
 
 log = logging.getLogger("cpbatch.chaos.simulator")
 

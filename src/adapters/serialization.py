@@ -11,9 +11,9 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
-from domain.errors import StorageError, ValidationError
-from domain.identifiers import OrgCode
-from domain.models import (
+from cpbatch.domain.errors import StorageError, ValidationError
+from cpbatch.domain.identifiers import OrgCode
+from cpbatch.domain.models import (
     Batch,
     BatchFailure,
     BatchFile,

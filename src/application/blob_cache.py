@@ -7,9 +7,9 @@ from collections import OrderedDict
 from collections.abc import AsyncIterable, AsyncIterator, Sequence
 from pathlib import Path
 
-from application.ports import BlobStore
-from domain.errors import StorageError
-from domain.models import StoredFile
+from cpbatch.application.ports import BlobStore
+from cpbatch.domain.errors import StorageError
+from cpbatch.domain.models import StoredFile
 
 
 class MemoryBlobCache:

@@ -6,10 +6,10 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from application.blob_cache import TieredBlobStore
-from application.ports import ClassPlusGateway, MetadataRepository, SyncProgress
-from domain.errors import DownloadFailedError, NotDownloadableError
-from domain.models import BatchFile, FileRecord, StoredFile
+from cpbatch.application.blob_cache import TieredBlobStore
+from cpbatch.application.ports import ClassPlusGateway, MetadataRepository, SyncProgress
+from cpbatch.domain.errors import DownloadFailedError, NotDownloadableError
+from cpbatch.domain.models import BatchFile, FileRecord, StoredFile
 
 
 @dataclass(frozen=True, slots=True)

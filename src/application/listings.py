@@ -10,12 +10,12 @@ import time
 from collections.abc import Callable
 from datetime import UTC, datetime
 
-from application.expiring import ExpiringStore
-from application.ports import ClassPlusGateway, MetadataRepository
-from domain.errors import AuthenticationError, BatchFileNotFoundError, CpbatchError
-from domain.identifiers import AccessToken, OrgCode
-from domain.models import Batch, BatchFile, OrgListing
-from domain.selectors import BatchSelector
+from cpbatch.application.expiring import ExpiringStore
+from cpbatch.application.ports import ClassPlusGateway, MetadataRepository
+from cpbatch.domain.errors import AuthenticationError, BatchFileNotFoundError, CpbatchError
+from cpbatch.domain.identifiers import AccessToken, OrgCode
+from cpbatch.domain.models import Batch, BatchFile, OrgListing
+from cpbatch.domain.selectors import BatchSelector
 
 
 class ListingService:

@@ -7,8 +7,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 
-from domain.models import Batch, BatchFailure, BatchFile, FileFailure, Org, SyncReport
-from domain.naming import plan_relative_paths
+from cpbatch.domain.models import Batch, BatchFailure, BatchFile, FileFailure, Org, SyncReport
+from cpbatch.domain.naming import plan_relative_paths
 
 
 @dataclass(frozen=True, slots=True)

@@ -6,7 +6,7 @@ import hashlib
 import re
 from dataclasses import dataclass, field
 
-from domain.errors import ValidationError
+from cpbatch.domain.errors import ValidationError
 
 _ORG_CODE = re.compile(r"^[a-z0-9][a-z0-9_-]{1,39}$")
 _MAX_ID = 2**63 - 1

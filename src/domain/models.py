@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from enum import Enum
 
-from domain.identifiers import OrgCode
+from cpbatch.domain.identifiers import OrgCode
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,7 +8,7 @@ import unicodedata
 from collections.abc import Iterable
 from pathlib import PurePosixPath
 
-from domain.models import Batch, BatchFile, BatchSource
+from cpbatch.domain.models import Batch, BatchFile, BatchSource
 
 MAX_NAME_BYTES = 255
 _FORBIDDEN = re.compile(r'[\x00-\x1f\x7f-\x9f/\\:*?"<>|\u202a-\u202e\u2066-\u2069]')

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from domain.errors import BatchFileNotFoundError, ValidationError
-from domain.identifiers import parse_id
-from domain.models import Batch, BatchSource
+from cpbatch.domain.errors import BatchFileNotFoundError, ValidationError
+from cpbatch.domain.identifiers import parse_id
+from cpbatch.domain.models import Batch, BatchSource
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 import structlog
 
-from application.use_cases import (
+from cpbatch.application.use_cases import (
     DownloadBatch,
     GetBatches,
     GetBatchFiles,
@@ -17,8 +17,8 @@ from application.use_cases import (
     SyncOrg,
     VerifyStore,
 )
-from entrypoints.config import Settings
-from entrypoints.container import Container
+from cpbatch.entrypoints.config import Settings
+from cpbatch.entrypoints.container import Container
 
 log = structlog.get_logger(__name__)
 

@@ -9,7 +9,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from entrypoints.config import ConfigError, read_env_file
+from cpbatch.entrypoints.config import ConfigError, read_env_file
 
 _BOT_TOKEN = re.compile(r"^\d{5,16}:[A-Za-z0-9_-]{30,}$")
 _API_HASH = re.compile(r"^[0-9a-f]{32}$")

@@ -9,13 +9,13 @@ from typing import Any
 
 from dependency_injector import providers
 
-from adapters.crypto import FernetCipher
-from adapters.telegram import PyrogramChat, telegram_client_resource
-from application.bot.builder import build_conversation
-from application.bot.settings import BotPolicy
-from entrypoints.bot_config import BotSettings
-from entrypoints.config import Settings
-from entrypoints.container import Container
+from cpbatch.adapters.crypto import FernetCipher
+from cpbatch.adapters.telegram import PyrogramChat, telegram_client_resource
+from cpbatch.application.bot.builder import build_conversation
+from cpbatch.application.bot.settings import BotPolicy
+from cpbatch.entrypoints.bot_config import BotSettings
+from cpbatch.entrypoints.config import Settings
+from cpbatch.entrypoints.container import Container
 
 
 def bot_policy(bot: BotSettings, settings: Settings) -> BotPolicy:

@@ -13,13 +13,13 @@ from typing import Any
 
 import structlog
 
-from adapters.crypto import generate_secret_key
-from adapters.health import health_app, serve_health, storage_status
-from adapters.telegram import TelegramUpdates, is_online
-from entrypoints.bootstrap import running
-from entrypoints.bot_config import BotSettings
-from entrypoints.bot_container import BotContainer
-from entrypoints.config import Settings
+from cpbatch.adapters.crypto import generate_secret_key
+from cpbatch.adapters.health import health_app, serve_health, storage_status
+from cpbatch.adapters.telegram import TelegramUpdates, is_online
+from cpbatch.entrypoints.bootstrap import running
+from cpbatch.entrypoints.bot_config import BotSettings
+from cpbatch.entrypoints.bot_container import BotContainer
+from cpbatch.entrypoints.config import Settings
 
 log = structlog.get_logger(__name__)
 

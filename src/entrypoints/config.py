@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from domain.errors import ValidationError
+from cpbatch.domain.errors import ValidationError
 
 DEFAULT_BASE_URL = "https://api.classplusapp.com"
 DEFAULT_FILE_HOSTS = ("cdn-wl-assets.classplus.co", "ali-cdn-wl-assets.classplus.co")

@@ -9,12 +9,12 @@ from collections.abc import AsyncIterator
 
 from dependency_injector import containers, providers
 
-from adapters.classplus.gateway import ClassPlusHttpGateway
-from adapters.classplus.settings import ClassPlusSettings
-from application.blob_cache import MemoryBlobCache, TieredBlobStore
-from application.fetching import FileFetcher
-from application.listings import ListingService
-from application.use_cases import (
+from cpbatch.adapters.classplus.gateway import ClassPlusHttpGateway
+from cpbatch.adapters.classplus.settings import ClassPlusSettings
+from cpbatch.application.blob_cache import MemoryBlobCache, TieredBlobStore
+from cpbatch.application.fetching import FileFetcher
+from cpbatch.application.listings import ListingService
+from cpbatch.application.use_cases import (
     DownloadBatch,
     GetBatches,
     GetBatchFiles,
@@ -23,8 +23,8 @@ from application.use_cases import (
     SyncOrg,
     VerifyStore,
 )
-from entrypoints.config import MIB, Settings
-from entrypoints.storage import open_storage
+from cpbatch.entrypoints.config import MIB, Settings
+from cpbatch.entrypoints.storage import open_storage
 
 
 def classplus_settings(settings: Settings) -> ClassPlusSettings:

@@ -24,7 +24,7 @@ def main() -> int:
             [
                 sys.executable,
                 "-m",
-                "entrypoints.simulator",
+                "cpbatch.entrypoints.simulator",
                 "--world",
                 "demo",
                 "--ready-file",
@@ -38,7 +38,15 @@ def main() -> int:
             print(f"ClassPlus simulator running at {ready['base_url']} (demo org '{DEMO_ORG}')")
             print(f"$ cpbatch sync {DEMO_ORG} -o downloads\n", flush=True)
             return subprocess.call(  # noqa: S603
-                [sys.executable, "-m", "entrypoints.cli", "sync", DEMO_ORG, "-o", "downloads"],
+                [
+                    sys.executable,
+                    "-m",
+                    "cpbatch",
+                    "sync",
+                    DEMO_ORG,
+                    "-o",
+                    "downloads",
+                ],
                 env=_demo_env(ready),
             )
         finally:

@@ -20,14 +20,14 @@ from typing import Any, TypeVar
 
 import structlog
 
-from application.use_cases import SyncRequest
-from domain.errors import CpbatchError
-from domain.identifiers import AccessToken
-from domain.sizes import format_bytes
-from entrypoints import presenters
-from entrypoints.bootstrap import App, running
-from entrypoints.config import MIB, Settings, load_settings
-from entrypoints.logging_setup import configure_logging
+from cpbatch.application.use_cases import SyncRequest
+from cpbatch.domain.errors import CpbatchError
+from cpbatch.domain.identifiers import AccessToken
+from cpbatch.domain.sizes import format_bytes
+from cpbatch.entrypoints import presenters
+from cpbatch.entrypoints.bootstrap import App, running
+from cpbatch.entrypoints.config import MIB, Settings, load_settings
+from cpbatch.entrypoints.logging_setup import configure_logging
 
 T = TypeVar("T")
 log = structlog.get_logger(__name__)

@@ -5,10 +5,10 @@ from __future__ import annotations
 from pathlib import PurePosixPath
 from typing import Any
 
-from application.use_cases import CorruptBlob, RepairSummary, VerifyReport
-from domain.errors import CpbatchError
-from domain.models import Batch, BatchFile, FileFailure, Org, SyncReport
-from domain.sizes import format_bytes
+from cpbatch.application.use_cases import CorruptBlob, RepairSummary, VerifyReport
+from cpbatch.domain.errors import CpbatchError
+from cpbatch.domain.models import Batch, BatchFile, FileFailure, Org, SyncReport
+from cpbatch.domain.sizes import format_bytes
 
 
 def org_view(org: Org) -> dict[str, Any]:

@@ -8,10 +8,10 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
-from adapters.filesystem.blob_store import FilesystemBlobStore
-from adapters.sqlite.repository import SqliteMetadataRepository
-from application.ports import BlobStore
-from entrypoints.config import MIB, Settings
+from cpbatch.adapters.filesystem.blob_store import FilesystemBlobStore
+from cpbatch.adapters.sqlite.repository import SqliteMetadataRepository
+from cpbatch.application.ports import BlobStore
+from cpbatch.entrypoints.config import MIB, Settings
 
 
 @dataclass(frozen=True)
@@ -47,8 +47,8 @@ async def _embedded(settings: Settings) -> AsyncIterator[Storage]:
 
 async def _mongodb(settings: Settings) -> AsyncIterator[Storage]:
     # Imported only when MongoDB is configured: the embedded default never loads pymongo.
-    from adapters.filesystem.bounded_cache import BoundedFilesystemCache
-    from adapters.mongo import GridFSBlobStore, MongoMetadataRepository, open_mongo
+    from cpbatch.adapters.filesystem.bounded_cache import BoundedFilesystemCache
+    from cpbatch.adapters.mongo import GridFSBlobStore, MongoMetadataRepository, open_mongo
 
     assert settings.mongodb_uri is not None
     client, database = await open_mongo(

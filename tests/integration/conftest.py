@@ -21,7 +21,7 @@ from mongo_server import (
     throwaway_secantus,
 )
 
-from adapters.mongo.connection import MASK
+from cpbatch.adapters.mongo.connection import MASK
 
 SERVER = pytest.StashKey[MongoServer]()
 MONGO_TESTS = pytest.StashKey[set[str]]()

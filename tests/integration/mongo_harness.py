@@ -22,8 +22,8 @@ from mongo_server import MongoServer
 from pymongo import AsyncMongoClient, MongoClient
 from pymongo.database import Database as SyncDatabase
 
-from adapters.mongo import open_mongo
-from adapters.mongo.handles import Database
+from cpbatch.adapters.mongo import open_mongo
+from cpbatch.adapters.mongo.handles import Database
 
 # The MongoDB case of a fixture parametrized by implementation.
 MONGODB = pytest.param("mongodb", marks=pytest.mark.mongo)

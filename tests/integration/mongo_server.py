@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import IO
 from urllib.parse import quote, unquote, urlsplit, urlunsplit
 
-from adapters.mongo.connection import MASK, redact_uri
+from cpbatch.adapters.mongo.connection import MASK, redact_uri
 
 SECANTUS = "SecantusDB 0.7.0b3"
 HOST = "127.0.0.1"

@@ -14,10 +14,10 @@ from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from application.blob_cache import MemoryBlobCache, TieredBlobStore
-from application.fetching import FileFetcher
-from application.listings import ListingService
-from domain.errors import (
+from cpbatch.application.blob_cache import MemoryBlobCache, TieredBlobStore
+from cpbatch.application.fetching import FileFetcher
+from cpbatch.application.listings import ListingService
+from cpbatch.domain.errors import (
     AuthenticationError,
     CredentialError,
     NotDownloadableError,
@@ -25,8 +25,8 @@ from domain.errors import (
     StorageError,
     ValidationError,
 )
-from domain.identifiers import AccessToken, OrgCode
-from domain.models import (
+from cpbatch.domain.identifiers import AccessToken, OrgCode
+from cpbatch.domain.models import (
     Batch,
     BatchFile,
     BatchSource,

@@ -15,15 +15,15 @@ from contextlib import asynccontextmanager
 import aiohttp
 import structlog
 
-from adapters.classplus.file_requests import FileRequester, FileResponse
-from adapters.classplus.http import ApiClient
-from adapters.classplus.retry import reason_of
-from adapters.classplus.settings import ClassPlusSettings
-from adapters.classplus.stats import GatewayStats
-from adapters.classplus.url_policy import check_file_url
-from domain.errors import DownloadFailedError, NotDownloadableError, ValidationError
-from domain.models import BatchFile
-from domain.sizes import format_bytes
+from cpbatch.adapters.classplus.file_requests import FileRequester, FileResponse
+from cpbatch.adapters.classplus.http import ApiClient
+from cpbatch.adapters.classplus.retry import reason_of
+from cpbatch.adapters.classplus.settings import ClassPlusSettings
+from cpbatch.adapters.classplus.stats import GatewayStats
+from cpbatch.adapters.classplus.url_policy import check_file_url
+from cpbatch.domain.errors import DownloadFailedError, NotDownloadableError, ValidationError
+from cpbatch.domain.models import BatchFile
+from cpbatch.domain.sizes import format_bytes
 
 log = structlog.get_logger(__name__)
 

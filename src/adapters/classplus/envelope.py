@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from adapters.classplus.errors import CallErrors, upstream_shape_error
+from cpbatch.adapters.classplus.errors import CallErrors, upstream_shape_error
 
 NOT_JSON = "something that is not JSON (an HTML page?)"
 NOT_ENVELOPE = "JSON that is not the usual {status, data} envelope"

@@ -10,8 +10,8 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from adapters.classplus.retry import RetryableStatus, reason_of
-from domain.errors import (
+from cpbatch.adapters.classplus.retry import RetryableStatus, reason_of
+from cpbatch.domain.errors import (
     AuthenticationError,
     BatchFileNotFoundError,
     CpbatchError,

@@ -6,9 +6,9 @@ import math
 from datetime import UTC, datetime
 from typing import Any
 
-from adapters.classplus.errors import upstream_shape_error
-from domain.errors import UpstreamError, ValidationError
-from domain.identifiers import parse_id
+from cpbatch.adapters.classplus.errors import upstream_shape_error
+from cpbatch.domain.errors import UpstreamError, ValidationError
+from cpbatch.domain.identifiers import parse_id
 
 _TRUE_TEXT = frozenset({"1", "true", "yes"})
 

@@ -13,18 +13,18 @@ import aiohttp
 import structlog
 from yarl import URL
 
-from adapters.classplus.errors import gave_up
-from adapters.classplus.http import ApiClient
-from adapters.classplus.retry import (
+from cpbatch.adapters.classplus.errors import gave_up
+from cpbatch.adapters.classplus.http import ApiClient
+from cpbatch.adapters.classplus.retry import (
     RetryableStatus,
     is_retryable,
     is_retryable_status,
     parse_retry_after,
     retrying,
 )
-from adapters.classplus.settings import ClassPlusSettings
-from adapters.classplus.url_policy import check_file_url
-from domain.errors import BatchFileNotFoundError, DownloadFailedError, NotDownloadableError
+from cpbatch.adapters.classplus.settings import ClassPlusSettings
+from cpbatch.adapters.classplus.url_policy import check_file_url
+from cpbatch.domain.errors import BatchFileNotFoundError, DownloadFailedError, NotDownloadableError
 
 log = structlog.get_logger(__name__)
 

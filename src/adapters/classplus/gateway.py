@@ -8,20 +8,20 @@ from typing import TYPE_CHECKING
 
 import structlog
 
-from adapters.classplus.downloads import HttpFileStream, open_stream
-from adapters.classplus.errors import CallErrors
-from adapters.classplus.http import ApiClient
-from adapters.classplus.listing import list_courses, list_tutor_batches, probe_token
-from adapters.classplus.mapping import org_from
-from adapters.classplus.otp import request_otp, verify_otp
-from adapters.classplus.settings import ClassPlusSettings
-from adapters.classplus.stats import GatewayStats
-from adapters.classplus.tokens import check_token_for_org
-from adapters.classplus.walker import ContentWalker
-from application.ports.classplus import ClassPlusGateway
-from domain.errors import AuthenticationError
-from domain.identifiers import AccessToken, OrgCode
-from domain.models import Batch, BatchFile, Org
+from cpbatch.adapters.classplus.downloads import HttpFileStream, open_stream
+from cpbatch.adapters.classplus.errors import CallErrors
+from cpbatch.adapters.classplus.http import ApiClient
+from cpbatch.adapters.classplus.listing import list_courses, list_tutor_batches, probe_token
+from cpbatch.adapters.classplus.mapping import org_from
+from cpbatch.adapters.classplus.otp import request_otp, verify_otp
+from cpbatch.adapters.classplus.settings import ClassPlusSettings
+from cpbatch.adapters.classplus.stats import GatewayStats
+from cpbatch.adapters.classplus.tokens import check_token_for_org
+from cpbatch.adapters.classplus.walker import ContentWalker
+from cpbatch.application.ports.classplus import ClassPlusGateway
+from cpbatch.domain.errors import AuthenticationError
+from cpbatch.domain.identifiers import AccessToken, OrgCode
+from cpbatch.domain.models import Batch, BatchFile, Org
 
 log = structlog.get_logger(__name__)
 

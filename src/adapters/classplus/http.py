@@ -16,19 +16,19 @@ from dataclasses import dataclass
 import aiohttp
 from aiolimiter import AsyncLimiter
 
-from adapters.classplus.envelope import data_of
-from adapters.classplus.errors import CallErrors, upstream_shape_error
-from adapters.classplus.retry import (
+from cpbatch.adapters.classplus.envelope import data_of
+from cpbatch.adapters.classplus.errors import CallErrors, upstream_shape_error
+from cpbatch.adapters.classplus.retry import (
     RetryableStatus,
     is_retryable,
     is_retryable_status,
     parse_retry_after,
     retrying,
 )
-from adapters.classplus.settings import ClassPlusSettings
-from adapters.classplus.stats import GatewayStats
-from domain.errors import DownloadFailedError
-from domain.identifiers import AccessToken
+from cpbatch.adapters.classplus.settings import ClassPlusSettings
+from cpbatch.adapters.classplus.stats import GatewayStats
+from cpbatch.domain.errors import DownloadFailedError
+from cpbatch.domain.identifiers import AccessToken
 
 MAX_API_BODY = 32 * 1024 * 1024
 

@@ -10,7 +10,7 @@ import mimetypes
 from pathlib import PurePosixPath
 from urllib.parse import urlsplit
 
-from domain.models import FileKind
+from cpbatch.domain.models import FileKind
 
 _IMAGE = frozenset({
     "jpg", "jpeg", "png", "gif", "webp", "bmp", "svg", "heic", "heif", "tif", "tiff",

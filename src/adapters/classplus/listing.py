@@ -2,19 +2,19 @@
 
 from __future__ import annotations
 
-from adapters.classplus.errors import CallErrors
-from adapters.classplus.http import ApiClient
-from adapters.classplus.mapping import (
+from cpbatch.adapters.classplus.errors import CallErrors
+from cpbatch.adapters.classplus.http import ApiClient
+from cpbatch.adapters.classplus.mapping import (
     batch_from_batch,
     batch_from_course,
     batch_rows,
     course_rows,
     is_entitled,
 )
-from adapters.classplus.settings import ClassPlusSettings
-from adapters.classplus.tokens import check_token_for_org
-from domain.identifiers import AccessToken
-from domain.models import Batch, Org
+from cpbatch.adapters.classplus.settings import ClassPlusSettings
+from cpbatch.adapters.classplus.tokens import check_token_for_org
+from cpbatch.domain.identifiers import AccessToken
+from cpbatch.domain.models import Batch, Org
 
 COURSES_PATH = "/v2/courses"
 BATCHES_PATH = "/v2/batches/details"

@@ -9,11 +9,11 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 
-from adapters.classplus.errors import upstream_shape_error
-from adapters.classplus.fields import Fields
-from adapters.classplus.kinds import classify_document
-from domain.identifiers import OrgCode
-from domain.models import Batch, BatchFile, BatchSource, FileKind, Org
+from cpbatch.adapters.classplus.errors import upstream_shape_error
+from cpbatch.adapters.classplus.fields import Fields
+from cpbatch.adapters.classplus.kinds import classify_document
+from cpbatch.domain.identifiers import OrgCode
+from cpbatch.domain.models import Batch, BatchFile, BatchSource, FileKind, Org
 
 _FOLDER, _VIDEO, _DOCUMENT, _TEST = 1, 2, 3, 4
 _LOCK_KEYS = ("isContentLocked", "isLocked")

@@ -14,19 +14,19 @@ from collections.abc import Callable
 
 import structlog
 
-from adapters.classplus.errors import safe_message, upstream_shape_error
-from adapters.classplus.http import ApiClient, RawAnswer
-from adapters.classplus.settings import ClassPlusSettings
-from adapters.classplus.tokens import check_token_for_org
-from domain.errors import (
+from cpbatch.adapters.classplus.errors import safe_message, upstream_shape_error
+from cpbatch.adapters.classplus.http import ApiClient, RawAnswer
+from cpbatch.adapters.classplus.settings import ClassPlusSettings
+from cpbatch.adapters.classplus.tokens import check_token_for_org
+from cpbatch.domain.errors import (
     AuthenticationError,
     CpbatchError,
     DownloadFailedError,
     RateLimitExceededError,
     ValidationError,
 )
-from domain.identifiers import AccessToken
-from domain.models import Org
+from cpbatch.domain.identifiers import AccessToken
+from cpbatch.domain.models import Org
 
 log = structlog.get_logger(__name__)
 

@@ -21,7 +21,7 @@ from tenacity import (
     wait_random_exponential,
 )
 
-from adapters.classplus.settings import ClassPlusSettings
+from cpbatch.adapters.classplus.settings import ClassPlusSettings
 
 log = structlog.get_logger(__name__)
 

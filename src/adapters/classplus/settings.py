@@ -7,8 +7,8 @@ import re
 from dataclasses import dataclass, fields
 from urllib.parse import urlsplit
 
-from adapters.classplus.hosts import is_loopback_host
-from domain.errors import ValidationError
+from cpbatch.adapters.classplus.hosts import is_loopback_host
+from cpbatch.domain.errors import ValidationError
 
 _FINGERPRINT = re.compile(r"[0-9a-f]{32}")
 KIB = 1024

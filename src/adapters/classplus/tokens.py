@@ -12,9 +12,9 @@ import json
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from domain.errors import AuthenticationError
-from domain.identifiers import AccessToken
-from domain.models import Org
+from cpbatch.domain.errors import AuthenticationError
+from cpbatch.domain.identifiers import AccessToken
+from cpbatch.domain.models import Org
 
 _UNREADABLE = "That ClassPlus token cannot be read: log in again to get a fresh one."
 

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from yarl import URL
 
-from adapters.classplus.hosts import ip_of, is_loopback_host, is_special_ip
-from adapters.classplus.settings import ClassPlusSettings
-from domain.errors import NotDownloadableError
+from cpbatch.adapters.classplus.hosts import ip_of, is_loopback_host, is_special_ip
+from cpbatch.adapters.classplus.settings import ClassPlusSettings
+from cpbatch.domain.errors import NotDownloadableError
 
 _DEFAULT_PORTS = {"https": 443, "http": 80}
 

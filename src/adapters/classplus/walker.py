@@ -14,9 +14,9 @@ from typing import Any
 
 import structlog
 
-from adapters.classplus.errors import CallErrors
-from adapters.classplus.http import ApiClient
-from adapters.classplus.mapping import (
+from cpbatch.adapters.classplus.errors import CallErrors
+from cpbatch.adapters.classplus.http import ApiClient
+from cpbatch.adapters.classplus.mapping import (
     FolderRef,
     attachment_file,
     content_item,
@@ -24,9 +24,9 @@ from adapters.classplus.mapping import (
     folder_from,
     folder_rows,
 )
-from adapters.classplus.settings import ClassPlusSettings
-from domain.identifiers import AccessToken
-from domain.models import Batch, BatchFile, BatchSource
+from cpbatch.adapters.classplus.settings import ClassPlusSettings
+from cpbatch.domain.identifiers import AccessToken
+from cpbatch.domain.models import Batch, BatchFile, BatchSource
 
 log = structlog.get_logger(__name__)
 

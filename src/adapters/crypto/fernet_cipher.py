@@ -13,11 +13,11 @@ from typing import TYPE_CHECKING
 import structlog
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 
-from adapters.crypto.secret_key import fernet_keys, generate_secret_key
-from domain.errors import CredentialError
+from cpbatch.adapters.crypto.secret_key import fernet_keys, generate_secret_key
+from cpbatch.domain.errors import CredentialError
 
 if TYPE_CHECKING:
-    from application.ports.credentials import SecretCipher
+    from cpbatch.application.ports.credentials import SecretCipher
 
 log = structlog.get_logger(__name__)
 

@@ -16,7 +16,7 @@ import re
 from cryptography.fernet import Fernet
 from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
 
-from domain.errors import ValidationError
+from cpbatch.domain.errors import ValidationError
 
 MIN_PASSPHRASE_CHARS = 32
 FERNET_KEY_BYTES = 32

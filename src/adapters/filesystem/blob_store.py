@@ -11,17 +11,17 @@ from typing import TypeVar
 
 import structlog
 
-from adapters.filesystem.export import export_blob
-from adapters.filesystem.layout import (
+from cpbatch.adapters.filesystem.export import export_blob
+from cpbatch.adapters.filesystem.layout import (
     TEMP_DIR,
     blob_path,
     digests_under,
     first_levels,
     sweep_dead_temp_files,
 )
-from adapters.filesystem.temp_blob import TempBlob, sweep_stale
-from domain.errors import StorageError
-from domain.models import StoredFile
+from cpbatch.adapters.filesystem.temp_blob import TempBlob, sweep_stale
+from cpbatch.domain.errors import StorageError
+from cpbatch.domain.models import StoredFile
 
 log = structlog.get_logger(__name__)
 T = TypeVar("T")

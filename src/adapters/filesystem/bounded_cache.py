@@ -13,12 +13,12 @@ from typing import TypeVar, cast
 
 import structlog
 
-from adapters.filesystem.blob_store import MIB, FilesystemBlobStore
-from adapters.filesystem.eviction_gate import EvictionGate
-from adapters.filesystem.layout import blob_path
-from adapters.filesystem.lru_index import LruIndex, scan_blobs, touch_blob
-from domain.errors import StorageError
-from domain.models import StoredFile
+from cpbatch.adapters.filesystem.blob_store import MIB, FilesystemBlobStore
+from cpbatch.adapters.filesystem.eviction_gate import EvictionGate
+from cpbatch.adapters.filesystem.layout import blob_path
+from cpbatch.adapters.filesystem.lru_index import LruIndex, scan_blobs, touch_blob
+from cpbatch.domain.errors import StorageError
+from cpbatch.domain.models import StoredFile
 
 log = structlog.get_logger(__name__)
 T = TypeVar("T")

@@ -11,7 +11,7 @@ import shutil
 from contextlib import suppress
 from pathlib import Path
 
-from adapters.filesystem.layout import fsync_dir, temp_name
+from cpbatch.adapters.filesystem.layout import fsync_dir, temp_name
 
 
 def export_blob(source: Path, destination: Path, *, fsync: bool) -> None:

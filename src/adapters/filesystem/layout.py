@@ -8,7 +8,7 @@ import uuid
 from contextlib import suppress
 from pathlib import Path
 
-from domain.errors import ValidationError
+from cpbatch.domain.errors import ValidationError
 
 TEMP_DIR = "tmp"
 _DIGEST = re.compile(r"[0-9a-f]{64}")

@@ -11,7 +11,7 @@ from collections.abc import Container
 from contextlib import suppress
 from pathlib import Path
 
-from adapters.filesystem.layout import blob_path, digests_under, first_levels
+from cpbatch.adapters.filesystem.layout import blob_path, digests_under, first_levels
 
 # A used blob's mtime is moved forward at most this often: the order after a restart only
 # needs to be roughly right, and a stat on every cache lookup should not write an inode.

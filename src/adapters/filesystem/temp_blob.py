@@ -14,7 +14,7 @@ from contextlib import suppress
 from pathlib import Path
 from typing import BinaryIO
 
-from adapters.filesystem.layout import make_dirs, sweep_dead_temp_files, temp_name
+from cpbatch.adapters.filesystem.layout import make_dirs, sweep_dead_temp_files, temp_name
 
 READ_ONLY = 0o444
 

@@ -9,7 +9,7 @@ from importlib.metadata import PackageNotFoundError, version
 import structlog
 from aiohttp import web
 
-from adapters.health.reasons import short_reason, shorten
+from cpbatch.adapters.health.reasons import short_reason, shorten
 
 log = structlog.get_logger(__name__)
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Awaitable, Callable
 
-from domain.errors import CpbatchError
+from cpbatch.domain.errors import CpbatchError
 
 MAX_REASON_CHARS = 120
 _SECRETS = (

@@ -2,9 +2,9 @@
 credentials and remote file ids). Open the client with `open_mongo` at start, build the
 adapters on its database, and close the client at shutdown."""
 
-from adapters.mongo.blob_store import GridFSBlobStore
-from adapters.mongo.connection import mongo_database, open_mongo, redact_uri
-from adapters.mongo.metadata import MongoMetadataRepository
+from cpbatch.adapters.mongo.blob_store import GridFSBlobStore
+from cpbatch.adapters.mongo.connection import mongo_database, open_mongo, redact_uri
+from cpbatch.adapters.mongo.metadata import MongoMetadataRepository
 
 __all__ = [
     "GridFSBlobStore",

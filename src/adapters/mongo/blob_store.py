@@ -12,25 +12,25 @@ import structlog
 from gridfs import AsyncGridFSBucket, NoFile
 from gridfs.errors import CorruptGridFile
 
-from adapters.mongo import queries as q
-from adapters.mongo.errors import mongo_errors
-from adapters.mongo.export import export_stream
-from adapters.mongo.handles import Database
-from adapters.mongo.indexes import ensure, gridfs_indexes
-from adapters.mongo.orphans import sweep_orphan_chunks
-from adapters.mongo.streaming import upload_stream
-from adapters.mongo.upload import (
+from cpbatch.adapters.mongo import queries as q
+from cpbatch.adapters.mongo.errors import mongo_errors
+from cpbatch.adapters.mongo.export import export_stream
+from cpbatch.adapters.mongo.handles import Database
+from cpbatch.adapters.mongo.indexes import ensure, gridfs_indexes
+from cpbatch.adapters.mongo.orphans import sweep_orphan_chunks
+from cpbatch.adapters.mongo.streaming import upload_stream
+from cpbatch.adapters.mongo.upload import (
     BATCH_BYTES,
     ChunkUpload,
     commit_unless_stored,
     stored_digest,
     stored_size,
 )
-from domain.errors import StorageError
-from domain.models import StoredFile
+from cpbatch.domain.errors import StorageError
+from cpbatch.domain.models import StoredFile
 
 if TYPE_CHECKING:
-    from application.ports.storage import BlobStore
+    from cpbatch.application.ports.storage import BlobStore
 
 log = structlog.get_logger(__name__)
 DEFAULT_CHUNK_SIZE = 255 * 1024  # the GridFS default

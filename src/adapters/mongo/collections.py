@@ -7,11 +7,11 @@ from typing import Self
 
 from pymongo.errors import DuplicateKeyError
 
-from adapters.mongo import queries as q
-from adapters.mongo.errors import mongo_errors
-from adapters.mongo.handles import Collection, Database, Document
-from adapters.mongo.indexes import ensure, metadata_indexes
-from domain.errors import StorageError
+from cpbatch.adapters.mongo import queries as q
+from cpbatch.adapters.mongo.errors import mongo_errors
+from cpbatch.adapters.mongo.handles import Collection, Database, Document
+from cpbatch.adapters.mongo.indexes import ensure, metadata_indexes
+from cpbatch.domain.errors import StorageError
 
 
 class MongoCollections:

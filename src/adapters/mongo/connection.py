@@ -13,9 +13,9 @@ from contextlib import suppress
 import structlog
 from pymongo import AsyncMongoClient
 
-from adapters.mongo.errors import DRIVER_ERRORS, describe
-from adapters.mongo.handles import Database, Document
-from domain.errors import StorageError
+from cpbatch.adapters.mongo.errors import DRIVER_ERRORS, describe
+from cpbatch.adapters.mongo.handles import Database, Document
+from cpbatch.domain.errors import StorageError
 
 log = structlog.get_logger(__name__)
 MASK = "***"

@@ -8,12 +8,12 @@ from typing import TYPE_CHECKING
 import structlog
 from pymongo import ASCENDING
 
-from adapters.mongo import documents as docs
-from adapters.mongo import queries as q
-from adapters.mongo.errors import mongo_errors
-from adapters.mongo.handles import Collection, Document
-from adapters.mongo.indexes import CREDENTIALS
-from domain.errors import ValidationError
+from cpbatch.adapters.mongo import documents as docs
+from cpbatch.adapters.mongo import queries as q
+from cpbatch.adapters.mongo.errors import mongo_errors
+from cpbatch.adapters.mongo.handles import Collection, Document
+from cpbatch.adapters.mongo.indexes import CREDENTIALS
+from cpbatch.domain.errors import ValidationError
 
 log = structlog.get_logger(__name__)
 

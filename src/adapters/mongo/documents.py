@@ -10,12 +10,12 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 
-from adapters import serialization as ser
-from adapters.mongo import queries as q
-from adapters.mongo.handles import Document
-from adapters.mongo.indexes import EXPIRES_AT
-from domain.errors import StorageError
-from domain.models import Batch, BatchFile, FileRecord, OrgListing, SyncReport
+from cpbatch.adapters import serialization as ser
+from cpbatch.adapters.mongo import queries as q
+from cpbatch.adapters.mongo.handles import Document
+from cpbatch.adapters.mongo.indexes import EXPIRES_AT
+from cpbatch.domain.errors import StorageError
+from cpbatch.domain.models import Batch, BatchFile, FileRecord, OrgListing, SyncReport
 
 
 def record_document(record: FileRecord) -> Document:

@@ -22,7 +22,7 @@ from pymongo.errors import (
     WTimeoutError,
 )
 
-from domain.errors import StorageError
+from cpbatch.domain.errors import StorageError
 
 log = structlog.get_logger(__name__)
 

@@ -10,8 +10,8 @@ from collections.abc import Mapping, Sequence
 
 from pymongo import ASCENDING, DESCENDING, IndexModel
 
-from adapters.mongo.handles import Database
-from adapters.mongo.queries import BLOB_DIGEST
+from cpbatch.adapters.mongo.handles import Database
+from cpbatch.adapters.mongo.queries import BLOB_DIGEST
 
 FILE_RECORDS = "file_records"
 ORG_LISTINGS = "org_listings"

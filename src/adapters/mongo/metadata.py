@@ -9,25 +9,25 @@ from typing import TYPE_CHECKING, Self, TypeVar
 import structlog
 from pymongo import DESCENDING
 
-from adapters import serialization as ser
-from adapters.mongo import documents as docs
-from adapters.mongo import queries as q
-from adapters.mongo.collections import MongoCollections
-from adapters.mongo.credentials import MongoCredentials
-from adapters.mongo.errors import mongo_errors
-from adapters.mongo.handles import Database
-from adapters.mongo.indexes import (
+from cpbatch.adapters import serialization as ser
+from cpbatch.adapters.mongo import documents as docs
+from cpbatch.adapters.mongo import queries as q
+from cpbatch.adapters.mongo.collections import MongoCollections
+from cpbatch.adapters.mongo.credentials import MongoCredentials
+from cpbatch.adapters.mongo.errors import mongo_errors
+from cpbatch.adapters.mongo.handles import Database
+from cpbatch.adapters.mongo.indexes import (
     BATCH_LISTINGS,
     FILE_RECORDS,
     ORG_LISTINGS,
     SYNC_RUNS,
 )
-from adapters.mongo.remote_file_ids import MongoRemoteFileIds
-from domain.models import Batch, BatchFile, FileRecord, OrgListing, SyncReport
+from cpbatch.adapters.mongo.remote_file_ids import MongoRemoteFileIds
+from cpbatch.domain.models import Batch, BatchFile, FileRecord, OrgListing, SyncReport
 
 if TYPE_CHECKING:
-    from application.ports.credentials import CredentialRepository, RemoteFileIdRepository
-    from application.ports.storage import MetadataRepository
+    from cpbatch.application.ports.credentials import CredentialRepository, RemoteFileIdRepository
+    from cpbatch.application.ports.storage import MetadataRepository
 
 log = structlog.get_logger(__name__)
 T = TypeVar("T")

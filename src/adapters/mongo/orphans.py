@@ -9,8 +9,8 @@ from typing import Any
 import structlog
 from bson import ObjectId
 
-from adapters.mongo import queries as q
-from adapters.mongo.handles import Collection
+from cpbatch.adapters.mongo import queries as q
+from cpbatch.adapters.mongo.handles import Collection
 
 log = structlog.get_logger(__name__)
 

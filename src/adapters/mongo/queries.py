@@ -15,7 +15,7 @@ from typing import Any
 
 from bson import ObjectId
 
-from domain.errors import ValidationError
+from cpbatch.domain.errors import ValidationError
 
 Filter = dict[str, Any]
 

@@ -5,12 +5,12 @@ from __future__ import annotations
 import time
 from typing import TYPE_CHECKING
 
-from adapters.mongo import documents as docs
-from adapters.mongo import queries as q
-from adapters.mongo.errors import mongo_errors
-from adapters.mongo.handles import Collection, Document
-from adapters.mongo.indexes import REMOTE_FILE_IDS
-from domain.errors import ValidationError
+from cpbatch.adapters.mongo import documents as docs
+from cpbatch.adapters.mongo import queries as q
+from cpbatch.adapters.mongo.errors import mongo_errors
+from cpbatch.adapters.mongo.handles import Collection, Document
+from cpbatch.adapters.mongo.indexes import REMOTE_FILE_IDS
+from cpbatch.domain.errors import ValidationError
 
 
 class MongoRemoteFileIds:

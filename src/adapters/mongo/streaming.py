@@ -13,8 +13,8 @@ from typing import Protocol
 
 import structlog
 
-from adapters.mongo.errors import mongo_errors
-from adapters.mongo.handles import Document
+from cpbatch.adapters.mongo.errors import mongo_errors
+from cpbatch.adapters.mongo.handles import Document
 
 log = structlog.get_logger(__name__)
 HASH_IN_THREAD = 1024 * 1024  # pieces this large are hashed off the event loop

@@ -19,10 +19,10 @@ from typing import Any, TypeVar
 from bson import Int64, ObjectId
 from pymongo.errors import DuplicateKeyError
 
-from adapters.mongo import queries as q
-from adapters.mongo.chunking import ChunkSplitter
-from adapters.mongo.handles import Collection, Document
-from domain.errors import StorageError
+from cpbatch.adapters.mongo import queries as q
+from cpbatch.adapters.mongo.chunking import ChunkSplitter
+from cpbatch.adapters.mongo.handles import Collection, Document
+from cpbatch.domain.errors import StorageError
 
 T = TypeVar("T")
 BATCH_BYTES = 1024 * 1024

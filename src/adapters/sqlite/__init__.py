@@ -1,5 +1,5 @@
 """Metadata (file records, listing cache, sync runs) in a local SQLite database."""
 
-from adapters.sqlite.repository import SqliteMetadataRepository
+from cpbatch.adapters.sqlite.repository import SqliteMetadataRepository
 
 __all__ = ["SqliteMetadataRepository"]

@@ -13,7 +13,7 @@ from typing import TypeVar
 
 import structlog
 
-from domain.errors import StorageError
+from cpbatch.domain.errors import StorageError
 
 log = structlog.get_logger(__name__)
 T = TypeVar("T")

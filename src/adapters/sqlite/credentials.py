@@ -7,9 +7,9 @@ import time
 
 import structlog
 
-from adapters.sqlite import statements as sql
-from adapters.sqlite.connection import SqliteThread
-from domain.errors import StorageError, ValidationError
+from cpbatch.adapters.sqlite import statements as sql
+from cpbatch.adapters.sqlite.connection import SqliteThread
+from cpbatch.domain.errors import StorageError, ValidationError
 
 log = structlog.get_logger(__name__)
 

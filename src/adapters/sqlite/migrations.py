@@ -11,8 +11,8 @@ from collections.abc import Callable, Sequence
 
 import structlog
 
-from adapters.sqlite.connection import transaction
-from domain.errors import StorageError
+from cpbatch.adapters.sqlite.connection import transaction
+from cpbatch.domain.errors import StorageError
 
 log = structlog.get_logger(__name__)
 Migration = Callable[[sqlite3.Connection], None]

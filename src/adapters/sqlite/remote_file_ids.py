@@ -5,9 +5,9 @@ from __future__ import annotations
 import sqlite3
 import time
 
-from adapters.sqlite import statements as sql
-from adapters.sqlite.connection import SqliteThread
-from domain.errors import StorageError, ValidationError
+from cpbatch.adapters.sqlite import statements as sql
+from cpbatch.adapters.sqlite.connection import SqliteThread
+from cpbatch.domain.errors import StorageError, ValidationError
 
 
 class SqliteRemoteFileIds:

@@ -12,18 +12,18 @@ from typing import TYPE_CHECKING, Self, TypeVar
 
 import structlog
 
-from adapters import serialization as ser
-from adapters.sqlite import statements as sql
-from adapters.sqlite.connection import SqliteThread
-from adapters.sqlite.credentials import SqliteCredentials
-from adapters.sqlite.migrations import migrate
-from adapters.sqlite.remote_file_ids import SqliteRemoteFileIds
-from domain.errors import StorageError
-from domain.models import Batch, BatchFile, FileRecord, OrgListing, SyncReport
+from cpbatch.adapters import serialization as ser
+from cpbatch.adapters.sqlite import statements as sql
+from cpbatch.adapters.sqlite.connection import SqliteThread
+from cpbatch.adapters.sqlite.credentials import SqliteCredentials
+from cpbatch.adapters.sqlite.migrations import migrate
+from cpbatch.adapters.sqlite.remote_file_ids import SqliteRemoteFileIds
+from cpbatch.domain.errors import StorageError
+from cpbatch.domain.models import Batch, BatchFile, FileRecord, OrgListing, SyncReport
 
 if TYPE_CHECKING:
-    from application.ports.credentials import CredentialRepository, RemoteFileIdRepository
-    from application.ports.storage import MetadataRepository
+    from cpbatch.application.ports.credentials import CredentialRepository, RemoteFileIdRepository
+    from cpbatch.application.ports.storage import MetadataRepository
 
 log = structlog.get_logger(__name__)
 T = TypeVar("T")

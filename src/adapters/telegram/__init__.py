@@ -1,8 +1,8 @@
 """The Telegram adapter (Pyrogram/kurigram, MTProto): the ChatPort, the update feed, the client."""
 
-from adapters.telegram.chat import PyrogramChat
-from adapters.telegram.client import build_client, is_online, telegram_client_resource
-from adapters.telegram.updates import TelegramUpdates
+from cpbatch.adapters.telegram.chat import PyrogramChat
+from cpbatch.adapters.telegram.client import build_client, is_online, telegram_client_resource
+from cpbatch.adapters.telegram.updates import TelegramUpdates
 
 __all__ = [
     "PyrogramChat",

@@ -11,7 +11,7 @@ from functools import partial
 import structlog
 from pyrogram import Client, enums, errors, types
 
-from adapters.telegram.outgoing import (
+from cpbatch.adapters.telegram.outgoing import (
     MAX_CALLBACK_ANSWER,
     MAX_CAPTION,
     MAX_TEXT,
@@ -20,9 +20,9 @@ from adapters.telegram.outgoing import (
     local_file,
     markup_of,
 )
-from adapters.telegram.retry import Sleep, TelegramRetry
-from application.ports.chat import Keyboard, SentDocument, Upload, UploadProgress
-from domain.errors import DeliveryError
+from cpbatch.adapters.telegram.retry import Sleep, TelegramRetry
+from cpbatch.application.ports.chat import Keyboard, SentDocument, Upload, UploadProgress
+from cpbatch.domain.errors import DeliveryError
 
 log = structlog.get_logger(__name__)
 

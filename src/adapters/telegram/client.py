@@ -13,8 +13,8 @@ import structlog
 from pyrogram import Client, enums
 from pyrogram.errors.rpc_error import RPCError
 
-from adapters.telegram.retry import rpc_name
-from domain.errors import DeliveryError, ValidationError
+from cpbatch.adapters.telegram.retry import rpc_name
+from cpbatch.domain.errors import DeliveryError, ValidationError
 
 log = structlog.get_logger(__name__)
 

@@ -10,9 +10,9 @@ from pathlib import Path
 import structlog
 from pyrogram import types
 
-from application.ports.chat import Keyboard, Upload, UploadProgress
-from domain.errors import DeliveryError
-from domain.sizes import format_bytes
+from cpbatch.application.ports.chat import Keyboard, Upload, UploadProgress
+from cpbatch.domain.errors import DeliveryError
+from cpbatch.domain.sizes import format_bytes
 
 log = structlog.get_logger(__name__)
 

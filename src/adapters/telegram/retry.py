@@ -26,7 +26,7 @@ from tenacity import (
     wait_random_exponential,
 )
 
-from domain.errors import DeliveryError
+from cpbatch.domain.errors import DeliveryError
 
 log = structlog.get_logger(__name__)
 

@@ -14,7 +14,7 @@ import structlog
 from pyrogram import Client, enums, filters, types
 from pyrogram.handlers import CallbackQueryHandler, MessageHandler
 
-from application.bot.events import ConversationHandler, IncomingCallback, IncomingMessage
+from cpbatch.application.bot.events import ConversationHandler, IncomingCallback, IncomingMessage
 
 log = structlog.get_logger(__name__)
 

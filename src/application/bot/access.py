@@ -8,8 +8,8 @@ import logging
 import math
 from collections.abc import Callable
 
-from application.bot.settings import BotPolicy
-from application.expiring import ExpiringStore
+from cpbatch.application.bot.settings import BotPolicy
+from cpbatch.application.expiring import ExpiringStore
 
 log = logging.getLogger(__name__)
 

@@ -7,20 +7,20 @@ from __future__ import annotations
 
 import dataclasses
 
-from application.bot import browse_texts, texts
-from application.bot.callbacks import CallbackRegistry, ShowBatches, ShowFolder
-from application.bot.credentials import NotLoggedInError, TokenVault
-from application.bot.dialog import Dialog
-from application.bot.events import IncomingCallback, IncomingMessage
-from application.bot.file_sizes import known_sizes
-from application.bot.folders import folder_view, paginate
-from application.bot.keyboards import batches_keyboard, folder_keyboard
-from application.bot.state import AwaitingOrgCode
-from application.ports import Keyboard, MetadataRepository
-from application.use_cases import GetBatches, GetBatchFiles, LookupOrg
-from domain.errors import CpbatchError, OrgCodeNotFoundError, ValidationError
-from domain.identifiers import OrgCode
-from domain.models import OrgListing
+from cpbatch.application.bot import browse_texts, texts
+from cpbatch.application.bot.callbacks import CallbackRegistry, ShowBatches, ShowFolder
+from cpbatch.application.bot.credentials import NotLoggedInError, TokenVault
+from cpbatch.application.bot.dialog import Dialog
+from cpbatch.application.bot.events import IncomingCallback, IncomingMessage
+from cpbatch.application.bot.file_sizes import known_sizes
+from cpbatch.application.bot.folders import folder_view, paginate
+from cpbatch.application.bot.keyboards import batches_keyboard, folder_keyboard
+from cpbatch.application.bot.state import AwaitingOrgCode
+from cpbatch.application.ports import Keyboard, MetadataRepository
+from cpbatch.application.use_cases import GetBatches, GetBatchFiles, LookupOrg
+from cpbatch.domain.errors import CpbatchError, OrgCodeNotFoundError, ValidationError
+from cpbatch.domain.identifiers import OrgCode
+from cpbatch.domain.models import OrgListing
 
 RESTART = "/getbatches"
 

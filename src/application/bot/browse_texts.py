@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from domain.models import Org
-from domain.sizes import format_bytes
+from cpbatch.domain.models import Org
+from cpbatch.domain.sizes import format_bytes
 
 PREV = "◀ Prev"
 NEXT = "Next ▶"

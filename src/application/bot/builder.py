@@ -6,13 +6,13 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from application.blob_cache import TieredBlobStore
-from application.bot.conversation import BotConversation
-from application.bot.settings import BotPolicy
-from application.bot.use_cases import BotUseCases
-from application.fetching import FileFetcher
-from application.listings import ListingService
-from application.ports import (
+from cpbatch.application.blob_cache import TieredBlobStore
+from cpbatch.application.bot.conversation import BotConversation
+from cpbatch.application.bot.settings import BotPolicy
+from cpbatch.application.bot.use_cases import BotUseCases
+from cpbatch.application.fetching import FileFetcher
+from cpbatch.application.listings import ListingService
+from cpbatch.application.ports import (
     ChatPort,
     ClassPlusGateway,
     CredentialRepository,

@@ -7,13 +7,13 @@ import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from application.bot import delivery_texts as say
-from application.bot import texts
-from application.bot.delivery import FileSender
-from application.bot.progress import ProgressMessage
-from domain.errors import AuthenticationError, CpbatchError
-from domain.identifiers import AccessToken
-from domain.models import BatchFile
+from cpbatch.application.bot import delivery_texts as say
+from cpbatch.application.bot import texts
+from cpbatch.application.bot.delivery import FileSender
+from cpbatch.application.bot.progress import ProgressMessage
+from cpbatch.domain.errors import AuthenticationError, CpbatchError
+from cpbatch.domain.identifiers import AccessToken
+from cpbatch.domain.models import BatchFile
 
 log = logging.getLogger(__name__)
 

@@ -9,7 +9,7 @@ from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from application.expiring import ExpiringStore
+from cpbatch.application.expiring import ExpiringStore
 
 log = logging.getLogger(__name__)
 

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from application.bot import texts
-from application.bot.access import AccessControl
-from application.bot.browse import BrowseFlow
-from application.bot.dialog import Dialog, looks_like_token
-from application.bot.events import IncomingMessage
-from application.bot.jobs import JobManager
-from application.bot.login import LoginFlow
-from application.bot.state import AwaitingOrgCode
-from application.bot.sync_command import SyncCommand
+from cpbatch.application.bot import texts
+from cpbatch.application.bot.access import AccessControl
+from cpbatch.application.bot.browse import BrowseFlow
+from cpbatch.application.bot.dialog import Dialog, looks_like_token
+from cpbatch.application.bot.events import IncomingMessage
+from cpbatch.application.bot.jobs import JobManager
+from cpbatch.application.bot.login import LoginFlow
+from cpbatch.application.bot.state import AwaitingOrgCode
+from cpbatch.application.bot.sync_command import SyncCommand
 
 
 class CommandRouter:

@@ -10,11 +10,11 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from application.blob_cache import TieredBlobStore
-from application.bot import texts
-from application.bot.access import AccessControl
-from application.bot.browse import BrowseFlow
-from application.bot.callbacks import (
+from cpbatch.application.blob_cache import TieredBlobStore
+from cpbatch.application.bot import texts
+from cpbatch.application.bot.access import AccessControl
+from cpbatch.application.bot.browse import BrowseFlow
+from cpbatch.application.bot.callbacks import (
     Action,
     CallbackRegistry,
     DownloadAll,
@@ -22,23 +22,23 @@ from application.bot.callbacks import (
     ShowBatches,
     ShowFolder,
 )
-from application.bot.commands import CommandRouter
-from application.bot.credentials import NotLoggedInError, TokenVault
-from application.bot.delivery import FileSender
-from application.bot.dialog import Dialog, looks_like_token
-from application.bot.downloads import DownloadFlow
-from application.bot.events import ConversationHandler, IncomingCallback, IncomingMessage
-from application.bot.gate import Gate, parse_command
-from application.bot.job_runner import ChatJobRunner
-from application.bot.jobs import JobManager
-from application.bot.login import LoginFlow
-from application.bot.rate_limit import RequestRateLimiter
-from application.bot.settings import BotPolicy
-from application.bot.state import AwaitingOtp, Step, UserLocks
-from application.bot.sync_command import SyncCommand
-from application.bot.use_cases import BotUseCases
-from application.expiring import ExpiringStore
-from application.ports import (
+from cpbatch.application.bot.commands import CommandRouter
+from cpbatch.application.bot.credentials import NotLoggedInError, TokenVault
+from cpbatch.application.bot.delivery import FileSender
+from cpbatch.application.bot.dialog import Dialog, looks_like_token
+from cpbatch.application.bot.downloads import DownloadFlow
+from cpbatch.application.bot.events import ConversationHandler, IncomingCallback, IncomingMessage
+from cpbatch.application.bot.gate import Gate, parse_command
+from cpbatch.application.bot.job_runner import ChatJobRunner
+from cpbatch.application.bot.jobs import JobManager
+from cpbatch.application.bot.login import LoginFlow
+from cpbatch.application.bot.rate_limit import RequestRateLimiter
+from cpbatch.application.bot.settings import BotPolicy
+from cpbatch.application.bot.state import AwaitingOtp, Step, UserLocks
+from cpbatch.application.bot.sync_command import SyncCommand
+from cpbatch.application.bot.use_cases import BotUseCases
+from cpbatch.application.expiring import ExpiringStore
+from cpbatch.application.ports import (
     ChatPort,
     ClassPlusGateway,
     CredentialRepository,
@@ -46,8 +46,8 @@ from application.ports import (
     RemoteFileIdRepository,
     SecretCipher,
 )
-from domain.errors import AuthenticationError, CpbatchError, CredentialError
-from domain.identifiers import AccessToken
+from cpbatch.domain.errors import AuthenticationError, CpbatchError, CredentialError
+from cpbatch.domain.identifiers import AccessToken
 
 log = logging.getLogger(__name__)
 

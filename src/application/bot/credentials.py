@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from application.bot import texts
-from application.ports import CredentialRepository, SecretCipher
-from domain.errors import CpbatchError, CredentialError, ValidationError
-from domain.identifiers import AccessToken
+from cpbatch.application.bot import texts
+from cpbatch.application.ports import CredentialRepository, SecretCipher
+from cpbatch.domain.errors import CpbatchError, CredentialError, ValidationError
+from cpbatch.domain.identifiers import AccessToken
 
 
 class NotLoggedInError(CpbatchError):

@@ -17,24 +17,24 @@ from contextlib import aclosing
 from dataclasses import dataclass
 from pathlib import Path
 
-from application.blob_cache import TieredBlobStore
-from application.bot import delivery_texts as say
-from application.bot import texts
-from application.bot.outgoing import DocumentSender, Outgoing, already_written
-from application.bot.parts import part_count, part_name, split_into_parts
-from application.bot.progress import DownloadListener, ProgressMessage
-from application.bot.shared_uploads import SharedUploads
-from application.ports import (
+from cpbatch.application.blob_cache import TieredBlobStore
+from cpbatch.application.bot import delivery_texts as say
+from cpbatch.application.bot import texts
+from cpbatch.application.bot.outgoing import DocumentSender, Outgoing, already_written
+from cpbatch.application.bot.parts import part_count, part_name, split_into_parts
+from cpbatch.application.bot.progress import DownloadListener, ProgressMessage
+from cpbatch.application.bot.shared_uploads import SharedUploads
+from cpbatch.application.ports import (
     ChatPort,
     MetadataRepository,
     RemoteFileIdRepository,
     Upload,
 )
-from application.use_cases import DownloadBatch
-from domain.errors import DeliveryError
-from domain.identifiers import AccessToken
-from domain.models import BatchFile, FileRecord
-from domain.naming import sanitize_name, with_extension
+from cpbatch.application.use_cases import DownloadBatch
+from cpbatch.domain.errors import DeliveryError
+from cpbatch.domain.identifiers import AccessToken
+from cpbatch.domain.models import BatchFile, FileRecord
+from cpbatch.domain.naming import sanitize_name, with_extension
 
 log = logging.getLogger(__name__)
 WHOLE = 0  # the part number of a file sent in one piece

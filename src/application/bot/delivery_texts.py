@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from domain.sizes import format_bytes
+from cpbatch.domain.sizes import format_bytes
 
 _PLAIN = re.compile(r"^[A-Za-z0-9._+-]+$")
 MAX_LISTED_FAILURES = 20

@@ -7,13 +7,13 @@ import dataclasses
 import logging
 from collections import OrderedDict
 
-from application.bot import texts
-from application.bot.events import IncomingMessage
-from application.bot.state import Step
-from application.expiring import ExpiringStore
-from application.ports import ChatPort, Keyboard
-from domain.errors import ValidationError
-from domain.identifiers import AccessToken
+from cpbatch.application.bot import texts
+from cpbatch.application.bot.events import IncomingMessage
+from cpbatch.application.bot.state import Step
+from cpbatch.application.expiring import ExpiringStore
+from cpbatch.application.ports import ChatPort, Keyboard
+from cpbatch.domain.errors import ValidationError
+from cpbatch.domain.identifiers import AccessToken
 
 log = logging.getLogger(__name__)
 _REMEMBERED_DELETIONS = 4096

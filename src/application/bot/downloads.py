@@ -5,18 +5,18 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 
-from application.bot import delivery_texts as say
-from application.bot import texts
-from application.bot.bulk import send_many
-from application.bot.callbacks import DownloadAll, PickFile
-from application.bot.credentials import TokenVault
-from application.bot.delivery import FileSender
-from application.bot.events import IncomingCallback
-from application.bot.folders import folder_view
-from application.bot.job_runner import ChatJobRunner
-from application.bot.progress import ProgressMessage
-from application.use_cases import GetBatchFiles, GetFileInfo
-from domain.identifiers import AccessToken
+from cpbatch.application.bot import delivery_texts as say
+from cpbatch.application.bot import texts
+from cpbatch.application.bot.bulk import send_many
+from cpbatch.application.bot.callbacks import DownloadAll, PickFile
+from cpbatch.application.bot.credentials import TokenVault
+from cpbatch.application.bot.delivery import FileSender
+from cpbatch.application.bot.events import IncomingCallback
+from cpbatch.application.bot.folders import folder_view
+from cpbatch.application.bot.job_runner import ChatJobRunner
+from cpbatch.application.bot.progress import ProgressMessage
+from cpbatch.application.use_cases import GetBatchFiles, GetFileInfo
+from cpbatch.domain.identifiers import AccessToken
 
 
 class DownloadFlow:

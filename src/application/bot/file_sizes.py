@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from application.ports import MetadataRepository
-from domain.models import BatchFile
+from cpbatch.application.ports import MetadataRepository
+from cpbatch.domain.models import BatchFile
 
 
 async def known_sizes(repository: MetadataRepository, files: Sequence[BatchFile]) -> dict[int, int]:

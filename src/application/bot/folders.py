@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from domain.models import BatchFile
+from cpbatch.domain.models import BatchFile
 
 
 @dataclass(frozen=True, slots=True)

@@ -6,10 +6,10 @@ from __future__ import annotations
 import logging
 from collections.abc import Awaitable, Callable
 
-from application.bot import texts
-from application.bot.access import AccessControl, Entry
-from application.bot.rate_limit import Admission, RequestRateLimiter
-from application.ports import ChatPort
+from cpbatch.application.bot import texts
+from cpbatch.application.bot.access import AccessControl, Entry
+from cpbatch.application.bot.rate_limit import Admission, RequestRateLimiter
+from cpbatch.application.ports import ChatPort
 
 log = logging.getLogger(__name__)
 

@@ -7,11 +7,11 @@ import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 
-from application.bot import texts
-from application.bot.jobs import JobManager
-from application.bot.progress import ProgressMessage
-from application.ports import ChatPort
-from domain.errors import CpbatchError, StorageError
+from cpbatch.application.bot import texts
+from cpbatch.application.bot.jobs import JobManager
+from cpbatch.application.bot.progress import ProgressMessage
+from cpbatch.application.ports import ChatPort
+from cpbatch.domain.errors import CpbatchError, StorageError
 
 log = logging.getLogger(__name__)
 

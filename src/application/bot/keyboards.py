@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 
-from application.bot import browse_texts
-from application.bot.callbacks import (
+from cpbatch.application.bot import browse_texts
+from cpbatch.application.bot.callbacks import (
     Action,
     DownloadAll,
     Ignore,
@@ -14,9 +14,9 @@ from application.bot.callbacks import (
     ShowBatches,
     ShowFolder,
 )
-from application.bot.folders import FolderView, Page, SubFolder
-from application.ports import Button, Keyboard
-from domain.models import Batch, FileKind
+from cpbatch.application.bot.folders import FolderView, Page, SubFolder
+from cpbatch.application.ports import Button, Keyboard
+from cpbatch.domain.models import Batch, FileKind
 
 Issue = Callable[[Action], str]
 

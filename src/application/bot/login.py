@@ -7,21 +7,27 @@ from __future__ import annotations
 
 import re
 
-from application.bot import texts
-from application.bot.credentials import TokenVault
-from application.bot.dialog import Dialog
-from application.bot.events import IncomingMessage
-from application.bot.state import AwaitingMobile, AwaitingOrgCode, AwaitingOtp, AwaitingToken, Step
-from application.ports import ClassPlusGateway
-from application.use_cases import LookupOrg
-from domain.errors import (
+from cpbatch.application.bot import texts
+from cpbatch.application.bot.credentials import TokenVault
+from cpbatch.application.bot.dialog import Dialog
+from cpbatch.application.bot.events import IncomingMessage
+from cpbatch.application.bot.state import (
+    AwaitingMobile,
+    AwaitingOrgCode,
+    AwaitingOtp,
+    AwaitingToken,
+    Step,
+)
+from cpbatch.application.ports import ClassPlusGateway
+from cpbatch.application.use_cases import LookupOrg
+from cpbatch.domain.errors import (
     AuthenticationError,
     CpbatchError,
     OrgCodeNotFoundError,
     ValidationError,
 )
-from domain.identifiers import AccessToken, OrgCode
-from domain.models import Org
+from cpbatch.domain.identifiers import AccessToken, OrgCode
+from cpbatch.domain.models import Org
 
 _MOBILE = re.compile(r"^\+?\d{10,15}$")
 _MOBILE_NOISE = re.compile(r"[\s().-]")

@@ -7,10 +7,10 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from application.bot.progress import ProgressMessage
-from application.bot.shared_uploads import SharedUploads
-from application.ports import ChatPort, Upload
-from application.ports.chat import UploadProgress
+from cpbatch.application.bot.progress import ProgressMessage
+from cpbatch.application.bot.shared_uploads import SharedUploads
+from cpbatch.application.ports import ChatPort, Upload
+from cpbatch.application.ports.chat import UploadProgress
 
 LocalCopy = Callable[[], Awaitable[Path]]  # the bytes as a local file, made only to upload them
 

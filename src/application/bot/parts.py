@@ -10,8 +10,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
-from domain.errors import StorageError
-from domain.naming import MAX_NAME_BYTES
+from cpbatch.domain.errors import StorageError
+from cpbatch.domain.naming import MAX_NAME_BYTES
 
 
 @dataclass(frozen=True, slots=True)

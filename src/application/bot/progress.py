@@ -7,9 +7,9 @@ import asyncio
 import logging
 from collections.abc import Callable
 
-from application.bot import texts
-from application.ports import ChatPort, SyncProgress
-from domain.models import Batch, BatchFile, FileOutcome, Org
+from cpbatch.application.bot import texts
+from cpbatch.application.ports import ChatPort, SyncProgress
+from cpbatch.domain.models import Batch, BatchFile, FileOutcome, Org
 
 log = logging.getLogger(__name__)
 

@@ -6,7 +6,7 @@ import enum
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from application.expiring import ExpiringStore
+from cpbatch.application.expiring import ExpiringStore
 
 
 class Admission(enum.Enum):

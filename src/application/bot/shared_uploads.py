@@ -9,8 +9,8 @@ import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
-from application.ports import RemoteFileIdRepository
-from domain.errors import DeliveryError
+from cpbatch.application.ports import RemoteFileIdRepository
+from cpbatch.domain.errors import DeliveryError
 
 log = logging.getLogger(__name__)
 

@@ -8,7 +8,7 @@ import weakref
 from dataclasses import dataclass
 from typing import Literal
 
-from domain.models import Org
+from cpbatch.domain.models import Org
 
 # -- what a user's next plain-text message answers -------------------------------------------
 

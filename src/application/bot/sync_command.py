@@ -3,22 +3,22 @@ SyncOrg, then send them all, with one progress message and a summary at the end.
 
 from __future__ import annotations
 
-from application.bot import delivery_texts as say
-from application.bot import texts
-from application.bot.access import AccessControl
-from application.bot.bulk import send_many
-from application.bot.credentials import TokenVault
-from application.bot.delivery import FileSender
-from application.bot.dialog import Dialog
-from application.bot.events import IncomingMessage
-from application.bot.job_runner import ChatJobRunner
-from application.bot.progress import ProgressMessage
-from application.ports import SyncProgress
-from application.use_cases import SyncOrg, SyncRequest
-from domain.errors import ValidationError
-from domain.identifiers import OrgCode
-from domain.models import Batch, BatchFile, FileOutcome, Org, SyncReport
-from domain.selectors import BatchSelector
+from cpbatch.application.bot import delivery_texts as say
+from cpbatch.application.bot import texts
+from cpbatch.application.bot.access import AccessControl
+from cpbatch.application.bot.bulk import send_many
+from cpbatch.application.bot.credentials import TokenVault
+from cpbatch.application.bot.delivery import FileSender
+from cpbatch.application.bot.dialog import Dialog
+from cpbatch.application.bot.events import IncomingMessage
+from cpbatch.application.bot.job_runner import ChatJobRunner
+from cpbatch.application.bot.progress import ProgressMessage
+from cpbatch.application.ports import SyncProgress
+from cpbatch.application.use_cases import SyncOrg, SyncRequest
+from cpbatch.domain.errors import ValidationError
+from cpbatch.domain.identifiers import OrgCode
+from cpbatch.domain.models import Batch, BatchFile, FileOutcome, Org, SyncReport
+from cpbatch.domain.selectors import BatchSelector
 
 
 class SyncCommand:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import math
 
-from domain.errors import AuthenticationError, CpbatchError, CredentialError, StorageError
-from domain.models import Org
-from domain.sizes import format_bytes
+from cpbatch.domain.errors import AuthenticationError, CpbatchError, CredentialError, StorageError
+from cpbatch.domain.models import Org
+from cpbatch.domain.sizes import format_bytes
 
 WELCOME = (
     "👋 Hi! I fetch the ClassPlus study material your own account can open, and send it here.\n\n"

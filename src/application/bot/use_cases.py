@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from application.blob_cache import TieredBlobStore
-from application.fetching import FileFetcher
-from application.listings import ListingService
-from application.ports import ClassPlusGateway, MetadataRepository
-from application.use_cases import (
+from cpbatch.application.blob_cache import TieredBlobStore
+from cpbatch.application.fetching import FileFetcher
+from cpbatch.application.listings import ListingService
+from cpbatch.application.ports import ClassPlusGateway, MetadataRepository
+from cpbatch.application.use_cases import (
     DownloadBatch,
     GetBatches,
     GetBatchFiles,

@@ -1,14 +1,14 @@
 """The abstract ports the use cases depend on; adapters implement them."""
 
-from application.ports.chat import Button, ChatPort, Keyboard, SentDocument, Upload
-from application.ports.classplus import ClassPlusGateway, FileStream
-from application.ports.credentials import (
+from cpbatch.application.ports.chat import Button, ChatPort, Keyboard, SentDocument, Upload
+from cpbatch.application.ports.classplus import ClassPlusGateway, FileStream
+from cpbatch.application.ports.credentials import (
     CredentialRepository,
     RemoteFileIdRepository,
     SecretCipher,
 )
-from application.ports.progress import NullSyncProgress, SyncProgress
-from application.ports.storage import BlobStore, MetadataRepository
+from cpbatch.application.ports.progress import NullSyncProgress, SyncProgress
+from cpbatch.application.ports.storage import BlobStore, MetadataRepository
 
 __all__ = [
     "BlobStore",

@@ -6,8 +6,8 @@ from collections.abc import AsyncIterator
 from contextlib import AbstractAsyncContextManager
 from typing import Protocol
 
-from domain.identifiers import AccessToken, OrgCode
-from domain.models import Batch, BatchFile, Org
+from cpbatch.domain.identifiers import AccessToken, OrgCode
+from cpbatch.domain.models import Batch, BatchFile, Org
 
 
 class FileStream(Protocol):

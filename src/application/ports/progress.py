@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Protocol
 
-from domain.models import Batch, BatchFile, FileOutcome, Org
+from cpbatch.domain.models import Batch, BatchFile, FileOutcome, Org
 
 
 class SyncProgress(Protocol):

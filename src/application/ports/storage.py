@@ -6,7 +6,7 @@ from collections.abc import AsyncIterable, AsyncIterator, Sequence
 from pathlib import Path
 from typing import Protocol
 
-from domain.models import Batch, BatchFile, FileRecord, OrgListing, StoredFile, SyncReport
+from cpbatch.domain.models import Batch, BatchFile, FileRecord, OrgListing, StoredFile, SyncReport
 
 
 class BlobStore(Protocol):

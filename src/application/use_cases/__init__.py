@@ -1,12 +1,12 @@
 """One module per use case: a small class, ports through the constructor, one execute()."""
 
-from application.use_cases.download_batch import DownloadBatch, DownloadResult
-from application.use_cases.get_batch_files import BatchFiles, GetBatchFiles
-from application.use_cases.get_batches import GetBatches, LookupOrg
-from application.use_cases.get_file_info import GetFileInfo
-from application.use_cases.sync_org import SyncOrg, SyncRequest
-from application.use_cases.verify_store import VerifyStore
-from application.verify_report import CorruptBlob, RepairSummary, VerifyReport
+from cpbatch.application.use_cases.download_batch import DownloadBatch, DownloadResult
+from cpbatch.application.use_cases.get_batch_files import BatchFiles, GetBatchFiles
+from cpbatch.application.use_cases.get_batches import GetBatches, LookupOrg
+from cpbatch.application.use_cases.get_file_info import GetFileInfo
+from cpbatch.application.use_cases.sync_org import SyncOrg, SyncRequest
+from cpbatch.application.use_cases.verify_store import VerifyStore
+from cpbatch.application.verify_report import CorruptBlob, RepairSummary, VerifyReport
 
 __all__ = [
     "BatchFiles",

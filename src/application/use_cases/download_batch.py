@@ -6,15 +6,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from application.blob_cache import TieredBlobStore
-from application.fetching import FileFetcher
-from application.listings import ListingService
-from application.ports import MetadataRepository, NullSyncProgress, SyncProgress
-from domain.errors import NotDownloadableError
-from domain.identifiers import AccessToken, OrgCode, parse_id
-from domain.models import BatchFile, StoredFile
-from domain.naming import plan_relative_paths
-from domain.selectors import BatchSelector
+from cpbatch.application.blob_cache import TieredBlobStore
+from cpbatch.application.fetching import FileFetcher
+from cpbatch.application.listings import ListingService
+from cpbatch.application.ports import MetadataRepository, NullSyncProgress, SyncProgress
+from cpbatch.domain.errors import NotDownloadableError
+from cpbatch.domain.identifiers import AccessToken, OrgCode, parse_id
+from cpbatch.domain.models import BatchFile, StoredFile
+from cpbatch.domain.naming import plan_relative_paths
+from cpbatch.domain.selectors import BatchSelector
 
 
 @dataclass(frozen=True, slots=True)

@@ -5,12 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 
-from application.listings import ListingService
-from domain.errors import BatchFileNotFoundError
-from domain.identifiers import AccessToken, OrgCode
-from domain.models import Batch, BatchFile, Org
-from domain.naming import plan_relative_paths
-from domain.selectors import BatchSelector
+from cpbatch.application.listings import ListingService
+from cpbatch.domain.errors import BatchFileNotFoundError
+from cpbatch.domain.identifiers import AccessToken, OrgCode
+from cpbatch.domain.models import Batch, BatchFile, Org
+from cpbatch.domain.naming import plan_relative_paths
+from cpbatch.domain.selectors import BatchSelector
 
 
 @dataclass(frozen=True, slots=True)

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from application.listings import ListingService
-from application.ports import ClassPlusGateway
-from domain.identifiers import AccessToken, OrgCode
-from domain.models import Org, OrgListing
+from cpbatch.application.listings import ListingService
+from cpbatch.application.ports import ClassPlusGateway
+from cpbatch.domain.identifiers import AccessToken, OrgCode
+from cpbatch.domain.models import Org, OrgListing
 
 
 class LookupOrg:

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from application.listings import ListingService
-from domain.identifiers import AccessToken, OrgCode, parse_id
-from domain.models import BatchFile
-from domain.selectors import BatchSelector
+from cpbatch.application.listings import ListingService
+from cpbatch.domain.identifiers import AccessToken, OrgCode, parse_id
+from cpbatch.domain.models import BatchFile
+from cpbatch.domain.selectors import BatchSelector
 
 
 class GetFileInfo:

@@ -14,14 +14,14 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
-from application.blob_cache import TieredBlobStore
-from application.fetching import FileFetcher
-from application.listings import ListingService
-from application.ports import MetadataRepository, NullSyncProgress, SyncProgress
-from application.sync_plan import PlannedFile, SyncTally, plan_files
-from domain.errors import AuthenticationError, CpbatchError, ValidationError
-from domain.identifiers import AccessToken, OrgCode
-from domain.models import (
+from cpbatch.application.blob_cache import TieredBlobStore
+from cpbatch.application.fetching import FileFetcher
+from cpbatch.application.listings import ListingService
+from cpbatch.application.ports import MetadataRepository, NullSyncProgress, SyncProgress
+from cpbatch.application.sync_plan import PlannedFile, SyncTally, plan_files
+from cpbatch.domain.errors import AuthenticationError, CpbatchError, ValidationError
+from cpbatch.domain.identifiers import AccessToken, OrgCode
+from cpbatch.domain.models import (
     Batch,
     BatchFailure,
     BatchFile,
@@ -29,7 +29,7 @@ from domain.models import (
     FileRecord,
     SyncReport,
 )
-from domain.selectors import BatchSelector
+from cpbatch.domain.selectors import BatchSelector
 
 MAX_CONCURRENCY = 64
 log = logging.getLogger(__name__)

@@ -14,10 +14,10 @@ import logging
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
 
-from application.ports import BlobStore, MetadataRepository
-from application.verify_report import CorruptBlob, RepairSummary, VerifyReport
-from domain.errors import CpbatchError, StorageError, ValidationError
-from domain.models import FileRecord
+from cpbatch.application.ports import BlobStore, MetadataRepository
+from cpbatch.application.verify_report import CorruptBlob, RepairSummary, VerifyReport
+from cpbatch.domain.errors import CpbatchError, StorageError, ValidationError
+from cpbatch.domain.models import FileRecord
 
 log = logging.getLogger(__name__)
 _Delete = Callable[[str], Awaitable[None]]

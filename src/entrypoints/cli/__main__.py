@@ -1,5 +1,5 @@
 import sys
 
-from entrypoints.cli.main import main
+from cpbatch.entrypoints.cli.main import main
 
 sys.exit(main())

@@ -9,14 +9,14 @@ from typing import Any
 
 from rich.console import Console
 
-from application.use_cases import SyncRequest
-from domain.identifiers import AccessToken
-from entrypoints import presenters
-from entrypoints.bootstrap import App
-from entrypoints.cli import render
-from entrypoints.cli.exit_codes import ExitCode
-from entrypoints.cli.progress import RichSyncProgress
-from entrypoints.config import Settings
+from cpbatch.application.use_cases import SyncRequest
+from cpbatch.domain.identifiers import AccessToken
+from cpbatch.entrypoints import presenters
+from cpbatch.entrypoints.bootstrap import App
+from cpbatch.entrypoints.cli import render
+from cpbatch.entrypoints.cli.exit_codes import ExitCode
+from cpbatch.entrypoints.cli.progress import RichSyncProgress
+from cpbatch.entrypoints.config import Settings
 
 
 class CommandContext:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from enum import IntEnum
 
-from domain import errors
+from cpbatch.domain import errors
 
 
 class ExitCode(IntEnum):

@@ -11,14 +11,14 @@ from collections.abc import Sequence
 import structlog
 from rich.console import Console
 
-from domain.errors import CpbatchError
-from entrypoints import presenters
-from entrypoints.bootstrap import running
-from entrypoints.cli.commands import COMMANDS, CommandContext
-from entrypoints.cli.exit_codes import ExitCode, exit_code_for
-from entrypoints.cli.parser import build_parser
-from entrypoints.config import Settings, load_settings
-from entrypoints.logging_setup import configure_logging
+from cpbatch.domain.errors import CpbatchError
+from cpbatch.entrypoints import presenters
+from cpbatch.entrypoints.bootstrap import running
+from cpbatch.entrypoints.cli.commands import COMMANDS, CommandContext
+from cpbatch.entrypoints.cli.exit_codes import ExitCode, exit_code_for
+from cpbatch.entrypoints.cli.parser import build_parser
+from cpbatch.entrypoints.config import Settings, load_settings
+from cpbatch.entrypoints.logging_setup import configure_logging
 
 log = structlog.get_logger(__name__)
 
@@ -27,7 +27,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     err = Console(stderr=True, highlight=False)
     if args.command == "secret-key":
-        from adapters.crypto import generate_secret_key  # only this command needs it
+        from cpbatch.adapters.crypto import generate_secret_key  # only this command needs it
 
         sys.stdout.write(generate_secret_key() + "\n")
         return ExitCode.OK
@@ -57,8 +57,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 async def _run(args: argparse.Namespace, settings: Settings) -> ExitCode:
     if args.command == "bot":
         # Imported here: Pyrogram alone takes ~0.4 s to import, which no other command needs.
-        from entrypoints.bot_config import load_bot_settings
-        from entrypoints.bot_runner import run_bot
+        from cpbatch.entrypoints.bot_config import load_bot_settings
+        from cpbatch.entrypoints.bot_runner import run_bot
 
         await run_bot(settings, load_bot_settings(env_file=args.env_file))
         return ExitCode.OK

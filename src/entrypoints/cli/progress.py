@@ -20,8 +20,8 @@ from rich.progress import (
     TransferSpeedColumn,
 )
 
-from domain.models import Batch, BatchFile, FileOutcome, Org
-from domain.sizes import format_bytes
+from cpbatch.domain.models import Batch, BatchFile, FileOutcome, Org
+from cpbatch.domain.sizes import format_bytes
 
 
 class RichSyncProgress:

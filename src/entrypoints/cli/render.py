@@ -7,9 +7,9 @@ from rich.markup import escape
 from rich.table import Table
 from rich.tree import Tree
 
-from application.use_cases import BatchFiles, DownloadResult, VerifyReport
-from domain.models import BatchFile, FileKind, Org, OrgListing, SyncReport
-from domain.sizes import format_bytes
+from cpbatch.application.use_cases import BatchFiles, DownloadResult, VerifyReport
+from cpbatch.domain.models import BatchFile, FileKind, Org, OrgListing, SyncReport
+from cpbatch.domain.sizes import format_bytes
 
 
 def show_org(console: Console, org: Org) -> None:

@@ -3,7 +3,7 @@
 Every test and demo runs against it; nothing here talks to the real service.
 """
 
-from entrypoints.simulator.builders import (
+from cpbatch.entrypoints.simulator.builders import (
     IdSequence,
     ItemFactory,
     folder_chain,
@@ -11,13 +11,13 @@ from entrypoints.simulator.builders import (
     root,
     single_course_world,
 )
-from entrypoints.simulator.content import ContentSource
-from entrypoints.simulator.demo import demo_world
-from entrypoints.simulator.faults import FaultConfig
-from entrypoints.simulator.generated import generated_world
-from entrypoints.simulator.harness import Simulator, run_simulator
-from entrypoints.simulator.stats import SimulatorStats
-from entrypoints.simulator.world import (
+from cpbatch.entrypoints.simulator.content import ContentSource
+from cpbatch.entrypoints.simulator.demo import demo_world
+from cpbatch.entrypoints.simulator.faults import FaultConfig
+from cpbatch.entrypoints.simulator.generated import generated_world
+from cpbatch.entrypoints.simulator.harness import Simulator, run_simulator
+from cpbatch.entrypoints.simulator.stats import SimulatorStats
+from cpbatch.entrypoints.simulator.world import (
     Batch,
     Course,
     Document,

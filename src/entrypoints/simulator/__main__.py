@@ -1,8 +1,8 @@
-"""Run the simulator from the command line; see `entrypoints.simulator.cli`."""
+"""Run the simulator from the command line; see `cpbatch.entrypoints.simulator.cli`."""
 
 import sys
 
-from entrypoints.simulator.cli import main
+from cpbatch.entrypoints.simulator.cli import main
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -7,9 +7,9 @@ from collections.abc import Sequence
 from aiohttp import web
 from aiohttp.typedefs import Middleware
 
-from entrypoints.simulator import routes_auth, routes_batches, routes_courses, routes_files
-from entrypoints.simulator.middlewares import api_faults, count_requests, failure_envelopes
-from entrypoints.simulator.state import STATE_KEY, SimulatorState
+from cpbatch.entrypoints.simulator import routes_auth, routes_batches, routes_courses, routes_files
+from cpbatch.entrypoints.simulator.middlewares import api_faults, count_requests, failure_envelopes
+from cpbatch.entrypoints.simulator.state import STATE_KEY, SimulatorState
 
 FILE_PATH = r"/production/{org_id:\d+}/{uuid:[0-9A-Za-z_-]+}.{ext:[0-9A-Za-z]+}"
 

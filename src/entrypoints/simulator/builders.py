@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from entrypoints.simulator.world import (
+from cpbatch.entrypoints.simulator.world import (
     Course,
     Document,
     Folder,

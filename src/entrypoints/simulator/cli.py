@@ -1,4 +1,5 @@
-"""`python -m entrypoints.simulator`: serve a world until SIGINT/SIGTERM, or print its manifest.
+"""`python -m cpbatch.entrypoints.simulator`: serve a world until SIGINT/SIGTERM, or print its
+manifest.
 
 stdout gets exactly one JSON line on start ({"base_url", "orgs"}); logs go to stderr.
 """
@@ -15,11 +16,11 @@ import sys
 import tempfile
 from pathlib import Path
 
-from entrypoints.simulator.cli_options import build_parser, fault_config, world_from
-from entrypoints.simulator.content import ContentSource
-from entrypoints.simulator.harness import Simulator, run_simulator
-from entrypoints.simulator.manifest import build_manifest
-from entrypoints.simulator.otp import expected_otp
+from cpbatch.entrypoints.simulator.cli_options import build_parser, fault_config, world_from
+from cpbatch.entrypoints.simulator.content import ContentSource
+from cpbatch.entrypoints.simulator.harness import Simulator, run_simulator
+from cpbatch.entrypoints.simulator.manifest import build_manifest
+from cpbatch.entrypoints.simulator.otp import expected_otp
 
 log = logging.getLogger("cpbatch.simulator")
 

@@ -8,10 +8,10 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from entrypoints.simulator.demo import demo_world
-from entrypoints.simulator.faults import FaultConfig
-from entrypoints.simulator.generated import generated_world
-from entrypoints.simulator.world import World
+from cpbatch.entrypoints.simulator.demo import demo_world
+from cpbatch.entrypoints.simulator.faults import FaultConfig
+from cpbatch.entrypoints.simulator.generated import generated_world
+from cpbatch.entrypoints.simulator.world import World
 
 _UNITS = {
     "": 1,
@@ -58,7 +58,7 @@ def parse_size(text: str) -> int:
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="python -m entrypoints.simulator", description="Serve a simulated ClassPlus."
+        prog="python -m cpbatch.entrypoints.simulator", description="Serve a simulated ClassPlus."
     )
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=0, help="0 picks a free port")

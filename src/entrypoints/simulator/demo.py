@@ -11,9 +11,14 @@ from __future__ import annotations
 import random
 from collections.abc import Sequence
 
-from entrypoints.simulator.builders import IdSequence, ItemFactory, root, timestamp
-from entrypoints.simulator.demo_learnwell import CHEMISTRY, MATHS, PHYSICS, learnwell_courses
-from entrypoints.simulator.world import Batch, Course, Org, User, World
+from cpbatch.entrypoints.simulator.builders import IdSequence, ItemFactory, root, timestamp
+from cpbatch.entrypoints.simulator.demo_learnwell import (
+    CHEMISTRY,
+    MATHS,
+    PHYSICS,
+    learnwell_courses,
+)
+from cpbatch.entrypoints.simulator.world import Batch, Course, Org, User, World
 
 KB = 1000
 DEMO_MOBILES = ("9000000001", "9000000004", "9000000002", "9000000003")

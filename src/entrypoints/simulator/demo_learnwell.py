@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import random
 
-from entrypoints.simulator.builders import ItemFactory, root
-from entrypoints.simulator.world import Course, Document, Folder
+from cpbatch.entrypoints.simulator.builders import ItemFactory, root
+from cpbatch.entrypoints.simulator.world import Course, Document, Folder
 
 PHYSICS, CHEMISTRY, MATHS, FREE_DEMO, NEET, LIBRARY = 41001, 41002, 41003, 41004, 41005, 41006
 KB, MB = 1000, 1_000_000

@@ -6,8 +6,8 @@ import asyncio
 
 from aiohttp import web
 
-from entrypoints.simulator.envelope import failure
-from entrypoints.simulator.faults import FaultPlan, retry_after_header
+from cpbatch.entrypoints.simulator.envelope import failure
+from cpbatch.entrypoints.simulator.faults import FaultPlan, retry_after_header
 
 _REASONS = {500: "Internal Server Error", 502: "Bad Gateway", 503: "Service Unavailable"}
 _HTML_PAGE = (

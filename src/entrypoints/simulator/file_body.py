@@ -8,10 +8,10 @@ import struct
 
 from aiohttp import web
 
-from entrypoints.simulator.content import ContentSource
-from entrypoints.simulator.faults import FaultPlan
-from entrypoints.simulator.stats import SimulatorStats
-from entrypoints.simulator.world import Document
+from cpbatch.entrypoints.simulator.content import ContentSource
+from cpbatch.entrypoints.simulator.faults import FaultPlan
+from cpbatch.entrypoints.simulator.stats import SimulatorStats
+from cpbatch.entrypoints.simulator.world import Document
 
 _FLUSH_TIMEOUT_S = 2.0
 

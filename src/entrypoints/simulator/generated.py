@@ -8,8 +8,8 @@ from __future__ import annotations
 import random
 from collections.abc import Sequence
 
-from entrypoints.simulator.builders import IdSequence, root, timestamp
-from entrypoints.simulator.world import Course, Document, Folder, Org, User, World
+from cpbatch.entrypoints.simulator.builders import IdSequence, root, timestamp
+from cpbatch.entrypoints.simulator.world import Course, Document, Folder, Org, User, World
 
 _LEVEL_NAMES = ("Unit", "Chapter", "Part", "Section", "Topic")
 

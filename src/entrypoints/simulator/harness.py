@@ -9,13 +9,13 @@ from contextlib import asynccontextmanager
 from aiohttp import web
 from aiohttp.typedefs import Middleware
 
-from entrypoints.simulator.app import build_app
-from entrypoints.simulator.demo import demo_world
-from entrypoints.simulator.faults import FaultConfig, FaultInjector
-from entrypoints.simulator.manifest import ManifestEntry, build_manifest
-from entrypoints.simulator.state import SimulatorState
-from entrypoints.simulator.stats import SimulatorStats
-from entrypoints.simulator.world import Document, Org, User, World
+from cpbatch.entrypoints.simulator.app import build_app
+from cpbatch.entrypoints.simulator.demo import demo_world
+from cpbatch.entrypoints.simulator.faults import FaultConfig, FaultInjector
+from cpbatch.entrypoints.simulator.manifest import ManifestEntry, build_manifest
+from cpbatch.entrypoints.simulator.state import SimulatorState
+from cpbatch.entrypoints.simulator.stats import SimulatorStats
+from cpbatch.entrypoints.simulator.world import Document, Org, User, World
 
 SHUTDOWN_TIMEOUT_S = 1.0
 

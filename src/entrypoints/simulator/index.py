@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TypeVar
 
-from entrypoints.simulator.world import Document, Folder, Video, World, walk_folders
+from cpbatch.entrypoints.simulator.world import Document, Folder, Video, World, walk_folders
 
 T = TypeVar("T")
 FolderIds = dict[int, Folder]

@@ -10,9 +10,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from entrypoints.simulator.content import ContentSource
-from entrypoints.simulator.render import file_url
-from entrypoints.simulator.world import Document, Folder, Org, User, World, walk_folders
+from cpbatch.entrypoints.simulator.content import ContentSource
+from cpbatch.entrypoints.simulator.render import file_url
+from cpbatch.entrypoints.simulator.world import Document, Folder, Org, User, World, walk_folders
 
 ManifestEntry = dict[str, Any]
 

@@ -6,9 +6,9 @@ from collections.abc import Awaitable, Callable
 
 from aiohttp import web
 
-from entrypoints.simulator.envelope import ApiFailure, failure
-from entrypoints.simulator.fault_responses import answer_fault
-from entrypoints.simulator.state import state_of
+from cpbatch.entrypoints.simulator.envelope import ApiFailure, failure
+from cpbatch.entrypoints.simulator.fault_responses import answer_fault
+from cpbatch.entrypoints.simulator.state import state_of
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 API_ROUTES = frozenset(

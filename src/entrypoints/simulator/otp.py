@@ -6,7 +6,7 @@ import hashlib
 import secrets
 from dataclasses import dataclass
 
-from entrypoints.simulator.envelope import ApiFailure
+from cpbatch.entrypoints.simulator.envelope import ApiFailure
 
 MAX_GENERATES_PER_IDENTIFIER = 5
 

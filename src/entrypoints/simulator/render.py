@@ -6,8 +6,8 @@ import base64
 import hashlib
 from typing import Any
 
-from entrypoints.simulator.index import WorldIndex
-from entrypoints.simulator.world import (
+from cpbatch.entrypoints.simulator.index import WorldIndex
+from cpbatch.entrypoints.simulator.world import (
     Batch,
     Course,
     Document,

@@ -6,9 +6,9 @@ from typing import Any
 
 from aiohttp import web
 
-from entrypoints.simulator.envelope import ApiFailure, json_object, success
-from entrypoints.simulator.state import state_of
-from entrypoints.simulator.world import Org
+from cpbatch.entrypoints.simulator.envelope import ApiFailure, json_object, success
+from cpbatch.entrypoints.simulator.state import state_of
+from cpbatch.entrypoints.simulator.world import Org
 
 
 async def get_org(request: web.Request) -> web.Response:

@@ -6,11 +6,11 @@ from typing import Any
 
 from aiohttp import web
 
-from entrypoints.simulator.envelope import ApiFailure, json_object, success
-from entrypoints.simulator.paging import page, page_window
-from entrypoints.simulator.render import attachment_entry, batch_entry, batch_folder_entry
-from entrypoints.simulator.state import state_of
-from entrypoints.simulator.world import Document, Folder
+from cpbatch.entrypoints.simulator.envelope import ApiFailure, json_object, success
+from cpbatch.entrypoints.simulator.paging import page, page_window
+from cpbatch.entrypoints.simulator.render import attachment_entry, batch_entry, batch_folder_entry
+from cpbatch.entrypoints.simulator.state import state_of
+from cpbatch.entrypoints.simulator.world import Document, Folder
 
 BATCHES_DEFAULT_LIMIT = 20
 BATCHES_MAX_LIMIT = 50

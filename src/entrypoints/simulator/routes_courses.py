@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from entrypoints.simulator.envelope import ApiFailure, success
-from entrypoints.simulator.paging import page, page_window
-from entrypoints.simulator.render import content_item, course_entry
-from entrypoints.simulator.state import SimulatorState, state_of
-from entrypoints.simulator.world import Course, Org, User
+from cpbatch.entrypoints.simulator.envelope import ApiFailure, success
+from cpbatch.entrypoints.simulator.paging import page, page_window
+from cpbatch.entrypoints.simulator.render import content_item, course_entry
+from cpbatch.entrypoints.simulator.state import SimulatorState, state_of
+from cpbatch.entrypoints.simulator.world import Course, Org, User
 
 CONTENT_DEFAULT_LIMIT = 20
 CONTENT_MAX_LIMIT = 100

@@ -8,11 +8,11 @@ from email.utils import format_datetime
 
 from aiohttp import web
 
-from entrypoints.simulator.fault_responses import answer_fault
-from entrypoints.simulator.file_body import FileBodyWriter
-from entrypoints.simulator.ranges import ByteRange, RangeNotSatisfiable, parse_range
-from entrypoints.simulator.state import state_of
-from entrypoints.simulator.world import Document
+from cpbatch.entrypoints.simulator.fault_responses import answer_fault
+from cpbatch.entrypoints.simulator.file_body import FileBodyWriter
+from cpbatch.entrypoints.simulator.ranges import ByteRange, RangeNotSatisfiable, parse_range
+from cpbatch.entrypoints.simulator.state import state_of
+from cpbatch.entrypoints.simulator.world import Document
 
 CONTENT_TYPES = {
     "pdf": "application/pdf",

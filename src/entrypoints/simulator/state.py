@@ -6,14 +6,14 @@ from dataclasses import dataclass, field
 
 from aiohttp import web
 
-from entrypoints.simulator.content import ContentSource
-from entrypoints.simulator.envelope import ApiFailure
-from entrypoints.simulator.faults import FaultInjector
-from entrypoints.simulator.index import WorldIndex
-from entrypoints.simulator.otp import OtpDesk
-from entrypoints.simulator.stats import SimulatorStats
-from entrypoints.simulator.tokens import TokenAuthority, TokenRejected
-from entrypoints.simulator.world import Org, User, World
+from cpbatch.entrypoints.simulator.content import ContentSource
+from cpbatch.entrypoints.simulator.envelope import ApiFailure
+from cpbatch.entrypoints.simulator.faults import FaultInjector
+from cpbatch.entrypoints.simulator.index import WorldIndex
+from cpbatch.entrypoints.simulator.otp import OtpDesk
+from cpbatch.entrypoints.simulator.stats import SimulatorStats
+from cpbatch.entrypoints.simulator.tokens import TokenAuthority, TokenRejected
+from cpbatch.entrypoints.simulator.world import Org, User, World
 
 
 @dataclass(slots=True)

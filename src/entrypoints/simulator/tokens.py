@@ -14,7 +14,7 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
-from entrypoints.simulator.world import Org, User
+from cpbatch.entrypoints.simulator.world import Org, User
 
 TOKEN_LIFETIME_S = 7 * 24 * 3600
 _HEADER = {"alg": "HS384", "typ": "JWT"}

@@ -9,7 +9,7 @@ import pytest
 from tg_e2e_chat import text_of
 from tg_e2e_screens import MOBILE, ORG
 
-from application.bot import texts
+from cpbatch.application.bot import texts
 
 if TYPE_CHECKING:
     from tg_e2e_environment import TelegramE2E

@@ -19,7 +19,7 @@ from tg_e2e_screens import (
     open_folder,
 )
 
-from application.bot import browse_texts
+from cpbatch.application.bot import browse_texts
 
 if TYPE_CHECKING:
     from tg_e2e_environment import TelegramE2E

@@ -26,8 +26,8 @@ from tg_e2e_processes import SIMULATOR_SEED, BotProcess, SimulatorProcess, manif
 from tg_e2e_results import ResultTable
 from tg_e2e_screens import MOBILE, ORG
 
-from adapters.crypto import generate_secret_key
-from entrypoints.simulator.otp import expected_otp
+from cpbatch.adapters.crypto import generate_secret_key
+from cpbatch.entrypoints.simulator.otp import expected_otp
 
 
 @dataclass(repr=False)  # pytest prints a failing step's arguments: never the secrets

@@ -14,6 +14,6 @@ if __name__ == "__main__":
     sys.path.insert(0, os.environ["TELEGRAM_E2E_KIT"])
     import piltover_patch  # noqa: F401 - patches pyrogram at import
 
-    from entrypoints.cli.main import main
+    from cpbatch.entrypoints.cli.main import main
 
     sys.exit(main(["bot"]))

@@ -55,7 +55,7 @@ def _stop(process: subprocess.Popen[bytes] | None, timeout_s: float) -> int | No
 
 
 class SimulatorProcess:
-    """`python -m entrypoints.simulator` serving the demo world on a free loopback port."""
+    """`python -m cpbatch.entrypoints.simulator` serving the demo world on a free loopback port."""
 
     def __init__(self, scratch: Path) -> None:
         self._scratch = scratch
@@ -69,7 +69,7 @@ class SimulatorProcess:
                 [
                     sys.executable,
                     "-m",
-                    "entrypoints.simulator",
+                    "cpbatch.entrypoints.simulator",
                     *_WORLD,
                     "--ready-file",
                     ready_file,
@@ -98,7 +98,7 @@ class SimulatorProcess:
 def manifest(org_code: str) -> list[dict[str, Any]]:
     """The simulator's own manifest of the org (every downloadable file, with its sha256)."""
     out = subprocess.run(
-        [sys.executable, "-m", "entrypoints.simulator", *_WORLD, "--manifest", org_code],
+        [sys.executable, "-m", "cpbatch.entrypoints.simulator", *_WORLD, "--manifest", org_code],
         cwd=REPO_ROOT,
         env=_clean_environ(),
         check=True,

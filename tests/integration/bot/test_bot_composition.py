@@ -16,12 +16,12 @@ from typing import Any
 import aiohttp
 import pytest
 
-from adapters.crypto import generate_secret_key
-from entrypoints.bot_config import BotSettings
-from entrypoints.bot_container import BotContainer
-from entrypoints.bot_runner import serve_bot
-from entrypoints.config import load_settings
-from entrypoints.simulator import Simulator, run_simulator
+from cpbatch.adapters.crypto import generate_secret_key
+from cpbatch.entrypoints.bot_config import BotSettings
+from cpbatch.entrypoints.bot_container import BotContainer
+from cpbatch.entrypoints.bot_runner import serve_bot
+from cpbatch.entrypoints.config import load_settings
+from cpbatch.entrypoints.simulator import Simulator, run_simulator
 from support.telegram import FakeTelegramDC, bot_token_for, running_dc, write_bot_session
 from support.telegram.person import Person
 

@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 from pyrogram import raw
 
-from adapters.crypto import generate_secret_key
-from entrypoints.simulator import Simulator, run_simulator
+from cpbatch.adapters.crypto import generate_secret_key
+from cpbatch.entrypoints.simulator import Simulator, run_simulator
 from support.telegram import (
     FakeTelegramDC,
     RpcFailure,
@@ -67,7 +67,7 @@ async def bot_process(tmp_path: Path) -> AsyncIterator[BotProcess]:
         log = tmp_path / "bot.log"
         with log.open("wb") as sink:
             process = await asyncio.create_subprocess_exec(
-                sys.executable, "-m", "entrypoints.cli", "bot", "--env-file", "/nonexistent",
+                sys.executable, "-m", "cpbatch", "bot", "--env-file", "/nonexistent",
                 cwd=started_in, env=env, stdout=sink, stderr=asyncio.subprocess.STDOUT,
             )  # fmt: skip
         running = BotProcess(

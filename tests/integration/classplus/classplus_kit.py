@@ -5,10 +5,10 @@ from __future__ import annotations
 import hashlib
 from typing import Any
 
-from adapters.classplus import ClassPlusHttpGateway, ClassPlusSettings
-from domain.identifiers import AccessToken, OrgCode
-from domain.models import Batch, BatchFile, Org
-from entrypoints.simulator import Simulator
+from cpbatch.adapters.classplus import ClassPlusHttpGateway, ClassPlusSettings
+from cpbatch.domain.identifiers import AccessToken, OrgCode
+from cpbatch.domain.models import Batch, BatchFile, Org
+from cpbatch.entrypoints.simulator import Simulator
 
 
 def settings_for(sim: Simulator | str, **overrides: Any) -> ClassPlusSettings:

@@ -7,8 +7,8 @@ from collections.abc import AsyncIterator
 import pytest
 from classplus_kit import settings_for
 
-from adapters.classplus import ClassPlusHttpGateway
-from entrypoints.simulator import Simulator, run_simulator
+from cpbatch.adapters.classplus import ClassPlusHttpGateway
+from cpbatch.entrypoints.simulator import Simulator, run_simulator
 
 
 @pytest.fixture

@@ -6,8 +6,8 @@ import pytest
 import structlog
 from classplus_kit import org_of, token
 
-from domain.errors import AuthenticationError
-from domain.identifiers import AccessToken
+from cpbatch.domain.errors import AuthenticationError
+from cpbatch.domain.identifiers import AccessToken
 
 
 async def test_expired_token_is_refused_without_calling_upstream(gateway, sim):

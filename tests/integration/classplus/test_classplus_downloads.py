@@ -7,15 +7,15 @@ from dataclasses import replace
 import pytest
 from classplus_kit import everything, fetch, settings_for, sha256
 
-from adapters.classplus import ClassPlusHttpGateway
-from domain.errors import (
+from cpbatch.adapters.classplus import ClassPlusHttpGateway
+from cpbatch.domain.errors import (
     BatchFileNotFoundError,
     DownloadFailedError,
     NotDownloadableError,
     ValidationError,
 )
-from domain.models import BatchFile, FileKind
-from entrypoints.simulator import FaultConfig
+from cpbatch.domain.models import BatchFile, FileKind
+from cpbatch.entrypoints.simulator import FaultConfig
 
 
 async def listed(gw, sim) -> tuple[list[BatchFile], dict[int, dict]]:

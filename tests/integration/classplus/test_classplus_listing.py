@@ -14,10 +14,10 @@ from classplus_kit import (
     token,
 )
 
-from adapters.classplus import ClassPlusHttpGateway
-from domain.errors import BatchFileNotFoundError, OrgCodeNotFoundError
-from domain.identifiers import OrgCode
-from domain.models import Batch, BatchSource, FileKind
+from cpbatch.adapters.classplus import ClassPlusHttpGateway
+from cpbatch.domain.errors import BatchFileNotFoundError, OrgCodeNotFoundError
+from cpbatch.domain.identifiers import OrgCode
+from cpbatch.domain.models import Batch, BatchSource, FileKind
 
 PHYSICS, NEET = 41001, 41005
 

@@ -12,15 +12,15 @@ import pytest
 from aiohttp import web
 from classplus_kit import settings_for
 
-from adapters.classplus import ClassPlusHttpGateway
-from domain.errors import (
+from cpbatch.adapters.classplus import ClassPlusHttpGateway
+from cpbatch.domain.errors import (
     DownloadFailedError,
     NotDownloadableError,
     UpstreamError,
     ValidationError,
 )
-from domain.identifiers import AccessToken, OrgCode
-from domain.models import Batch, BatchFile, BatchSource, FileKind, Org
+from cpbatch.domain.identifiers import AccessToken, OrgCode
+from cpbatch.domain.models import Batch, BatchFile, BatchSource, FileKind, Org
 
 ORG = Org(OrgCode("oddorg"), 77, "Odd Org")
 COURSE = Batch(5, "Course", ORG, BatchSource.COURSE)

@@ -11,11 +11,11 @@ import pytest
 import structlog
 from classplus_kit import org_of, token
 
-from adapters.classplus import ClassPlusHttpGateway
-from domain.errors import AuthenticationError, RateLimitExceededError, ValidationError
-from domain.identifiers import AccessToken
-from entrypoints.simulator import Simulator
-from entrypoints.simulator.faults import FaultConfig
+from cpbatch.adapters.classplus import ClassPlusHttpGateway
+from cpbatch.domain.errors import AuthenticationError, RateLimitExceededError, ValidationError
+from cpbatch.domain.identifiers import AccessToken
+from cpbatch.entrypoints.simulator import Simulator
+from cpbatch.entrypoints.simulator.faults import FaultConfig
 
 ASHA, KABIR, ROHAN = "9000000001", "9000000004", "9000000002"
 

@@ -12,16 +12,16 @@ import pytest
 from aiohttp import web
 from classplus_kit import settings_for
 
-from adapters.classplus import ClassPlusHttpGateway
-from domain.errors import (
+from cpbatch.adapters.classplus import ClassPlusHttpGateway
+from cpbatch.domain.errors import (
     AuthenticationError,
     DownloadFailedError,
     RateLimitExceededError,
     UpstreamError,
     ValidationError,
 )
-from domain.identifiers import OrgCode
-from domain.models import Org
+from cpbatch.domain.identifiers import OrgCode
+from cpbatch.domain.models import Org
 
 ORG = Org(OrgCode("oddorg"), 77, "Odd Org")
 MOBILE = "9876543210"

@@ -8,18 +8,18 @@ import pytest
 import structlog
 from classplus_kit import downloadable_keys, everything, manifest_keys, org_of, settings_for, token
 
-from adapters.classplus import ClassPlusHttpGateway, GatewayStats
-from adapters.classplus.errors import CallErrors
-from adapters.classplus.http import ApiClient
-from domain.errors import (
+from cpbatch.adapters.classplus import ClassPlusHttpGateway, GatewayStats
+from cpbatch.adapters.classplus.errors import CallErrors
+from cpbatch.adapters.classplus.http import ApiClient
+from cpbatch.domain.errors import (
     AuthenticationError,
     DownloadFailedError,
     OrgCodeNotFoundError,
     RateLimitExceededError,
     UpstreamError,
 )
-from domain.identifiers import AccessToken, OrgCode
-from entrypoints.simulator import FaultConfig
+from cpbatch.domain.identifiers import AccessToken, OrgCode
+from cpbatch.entrypoints.simulator import FaultConfig
 
 
 async def test_random_5xx_are_retried_to_a_complete_listing(sim):

@@ -5,8 +5,8 @@ from __future__ import annotations
 import structlog
 from classplus_kit import everything, settings_for
 
-from adapters.classplus import ClassPlusHttpGateway
-from entrypoints.simulator import (
+from cpbatch.adapters.classplus import ClassPlusHttpGateway
+from cpbatch.entrypoints.simulator import (
     IdSequence,
     ItemFactory,
     folder_chain,

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from entrypoints.simulator import Simulator
+from cpbatch.entrypoints.simulator import Simulator
 
 
 @dataclass
@@ -51,7 +51,7 @@ class Cli:
         process = await asyncio.create_subprocess_exec(
             sys.executable,
             "-m",
-            "entrypoints.cli",
+            "cpbatch",
             *args,
             "--env-file",
             "/nonexistent.env",

@@ -9,7 +9,7 @@ import pytest
 from cli_harness import Cli
 from mongo_harness import MongoTestDatabase
 
-from entrypoints.simulator import Simulator, run_simulator
+from cpbatch.entrypoints.simulator import Simulator, run_simulator
 
 
 @pytest.fixture

@@ -12,7 +12,7 @@ from cli_harness import Cli
 from mongo_harness import MongoTestDatabase
 from synced_files import hashes_on_disk, record_key
 
-from adapters.mongo.blob_store import DEFAULT_CHUNK_SIZE
+from cpbatch.adapters.mongo.blob_store import DEFAULT_CHUNK_SIZE
 
 pytestmark = [pytest.mark.e2e, pytest.mark.mongo]
 

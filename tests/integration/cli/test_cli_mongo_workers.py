@@ -14,8 +14,8 @@ from mongo_harness import MongoTestDatabase
 from paired_downloads import PairedDownloads
 from synced_files import hashes_on_disk, record_key
 
-from adapters.mongo.indexes import FILE_RECORDS
-from entrypoints.simulator import run_simulator
+from cpbatch.adapters.mongo.indexes import FILE_RECORDS
+from cpbatch.entrypoints.simulator import run_simulator
 
 pytestmark = [pytest.mark.e2e, pytest.mark.mongo]
 

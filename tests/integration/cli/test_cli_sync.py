@@ -9,7 +9,7 @@ import pytest
 from cli_harness import Cli
 from synced_files import hashes_on_disk
 
-from entrypoints.simulator import FaultConfig
+from cpbatch.entrypoints.simulator import FaultConfig
 
 pytestmark = pytest.mark.e2e
 

@@ -14,15 +14,15 @@ from typing import Any
 
 import pytest
 
-from entrypoints.config import load_settings
-from entrypoints.facade import BatchFileAPI
+from cpbatch.entrypoints.config import load_settings
+from cpbatch.entrypoints.facade import BatchFileAPI
 
 
 @pytest.fixture(scope="module")
 def simulator(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
     ready = tmp_path_factory.mktemp("sim") / "ready.json"
     process = subprocess.Popen(
-        [sys.executable, "-m", "entrypoints.simulator", "--ready-file", str(ready)],
+        [sys.executable, "-m", "cpbatch.entrypoints.simulator", "--ready-file", str(ready)],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )

@@ -11,8 +11,8 @@ from typing import Any
 import aiohttp
 import pytest
 
-from adapters.health import HealthCheck, health_app, serve_health, storage_status
-from domain.errors import StorageError
+from cpbatch.adapters.health import HealthCheck, health_app, serve_health, storage_status
+from cpbatch.domain.errors import StorageError
 
 # Secret-shaped values are assembled at run time, so no tracked file holds one.
 PASSWORD = "hunter" + "2" * 10

@@ -8,7 +8,7 @@ from typing import Any
 import aiohttp
 import pytest
 
-from entrypoints.simulator import Simulator, run_simulator
+from cpbatch.entrypoints.simulator import Simulator, run_simulator
 
 
 class Api:

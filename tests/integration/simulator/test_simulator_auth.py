@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from entrypoints.simulator import Simulator
+from cpbatch.entrypoints.simulator import Simulator
 
 if TYPE_CHECKING:
     from conftest import Api

@@ -1,4 +1,4 @@
-"""`python -m entrypoints.simulator` as a real process: manifest mode and serve mode."""
+"""`python -m cpbatch.entrypoints.simulator` as a real process: manifest mode and serve mode."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ async def run_cli(*args: str, env: dict[str, str] | None = None) -> asyncio.subp
     return await asyncio.create_subprocess_exec(
         sys.executable,
         "-m",
-        "entrypoints.simulator",
+        "cpbatch.entrypoints.simulator",
         *args,
         stdout=asyncio.subprocess.PIPE,
         stderr=asyncio.subprocess.PIPE,

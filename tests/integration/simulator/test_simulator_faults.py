@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 import aiohttp
 import pytest
 
-from entrypoints.simulator import FaultConfig, Simulator, run_simulator
+from cpbatch.entrypoints.simulator import FaultConfig, Simulator, run_simulator
 
 if TYPE_CHECKING:
     from conftest import Api

@@ -9,7 +9,7 @@ from typing import Any
 
 import aiohttp
 
-from entrypoints.simulator import Simulator, generated_world, run_simulator
+from cpbatch.entrypoints.simulator import Simulator, generated_world, run_simulator
 
 
 def entry(sim: Simulator, name: str) -> dict[str, Any]:

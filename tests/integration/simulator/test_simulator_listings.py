@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from entrypoints.simulator import Simulator
+from cpbatch.entrypoints.simulator import Simulator
 
 if TYPE_CHECKING:
     from conftest import Api

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 import aiohttp
 
-from entrypoints.simulator import Simulator
+from cpbatch.entrypoints.simulator import Simulator
 
 if TYPE_CHECKING:
     from conftest import Api

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 import aiohttp
 
-from entrypoints.simulator import (
+from cpbatch.entrypoints.simulator import (
     Document,
     Folder,
     IdSequence,
@@ -21,10 +21,10 @@ from entrypoints.simulator import (
     run_simulator,
     single_course_world,
 )
-from entrypoints.simulator.cli_options import build_parser, world_from
-from entrypoints.simulator.content import ContentSource
-from entrypoints.simulator.manifest import build_manifest
-from entrypoints.simulator.world import walk_folders
+from cpbatch.entrypoints.simulator.cli_options import build_parser, world_from
+from cpbatch.entrypoints.simulator.content import ContentSource
+from cpbatch.entrypoints.simulator.manifest import build_manifest
+from cpbatch.entrypoints.simulator.world import walk_folders
 
 if TYPE_CHECKING:
     from conftest import Api

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
-from application.ports.credentials import CredentialRepository, RemoteFileIdRepository
-from application.ports.storage import BlobStore, MetadataRepository
+from cpbatch.application.ports.credentials import CredentialRepository, RemoteFileIdRepository
+from cpbatch.application.ports.storage import BlobStore, MetadataRepository
 
 
 @dataclass

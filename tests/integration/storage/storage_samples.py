@@ -7,8 +7,8 @@ from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from domain.identifiers import OrgCode
-from domain.models import (
+from cpbatch.domain.identifiers import OrgCode
+from cpbatch.domain.models import (
     Batch,
     BatchFile,
     BatchSource,

@@ -15,8 +15,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from storage_kits import BlobStoreKit
 
-from application.ports.storage import BlobStore
-from domain.errors import StorageError
+from cpbatch.application.ports.storage import BlobStore
+from cpbatch.domain.errors import StorageError
 
 MISSING = "0" * 64
 ODD_SIZES = (1, 4093, 65_537, 7, 300_001, 12_289)

@@ -12,10 +12,10 @@ from pathlib import Path
 
 import pytest
 
-from adapters.filesystem.bounded_cache import BoundedFilesystemCache
-from adapters.filesystem.eviction_gate import EvictionGate
-from adapters.filesystem.layout import blob_path
-from domain.errors import ValidationError
+from cpbatch.adapters.filesystem.bounded_cache import BoundedFilesystemCache
+from cpbatch.adapters.filesystem.eviction_gate import EvictionGate
+from cpbatch.adapters.filesystem.layout import blob_path
+from cpbatch.domain.errors import ValidationError
 
 
 async def stream(*chunks: bytes) -> AsyncIterator[bytes]:

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from storage_kits import CredentialKit
 
-from adapters.crypto import FernetCipher, generate_secret_key
-from application.ports.credentials import CredentialRepository
+from cpbatch.adapters.crypto import FernetCipher, generate_secret_key
+from cpbatch.application.ports.credentials import CredentialRepository
 
 ALICE, BOB = 1001, 2002
 SECRET = bytes(range(256))  # every byte value: ciphertext is binary, stored as is

@@ -14,9 +14,9 @@ from pathlib import Path
 
 import pytest
 
-from adapters.filesystem import FilesystemBlobStore
-from adapters.filesystem.temp_blob import TempBlob
-from domain.errors import StorageError, ValidationError
+from cpbatch.adapters.filesystem import FilesystemBlobStore
+from cpbatch.adapters.filesystem.temp_blob import TempBlob
+from cpbatch.domain.errors import StorageError, ValidationError
 
 
 async def stream(*chunks: bytes) -> AsyncIterator[bytes]:

@@ -22,9 +22,9 @@ from mongo_harness import MongoTestDatabase
 from mongo_server import MongoServer
 from ttl_monitor import ttl_monitor_period
 
-from adapters.mongo import GridFSBlobStore, MongoMetadataRepository, open_mongo
-from adapters.mongo.indexes import ORG_LISTINGS
-from domain.errors import StorageError, ValidationError
+from cpbatch.adapters.mongo import GridFSBlobStore, MongoMetadataRepository, open_mongo
+from cpbatch.adapters.mongo.indexes import ORG_LISTINGS
+from cpbatch.domain.errors import StorageError, ValidationError
 
 pytestmark = pytest.mark.mongo
 

@@ -8,8 +8,8 @@ from datetime import UTC, datetime, timedelta
 import storage_samples as make
 from storage_kits import MetadataKit
 
-from application.ports.storage import MetadataRepository
-from domain.models import BatchSource, FileKind
+from cpbatch.application.ports.storage import MetadataRepository
+from cpbatch.domain.models import BatchSource, FileKind
 
 HOUR = 3600.0
 ALICE, BOB = "tok:alice", "tok:bob"

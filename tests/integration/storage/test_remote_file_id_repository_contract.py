@@ -7,7 +7,7 @@ import hashlib
 import pytest
 from storage_kits import RemoteFileIdKit
 
-from application.ports.credentials import RemoteFileIdRepository
+from cpbatch.application.ports.credentials import RemoteFileIdRepository
 
 BLOB = hashlib.sha256(b"a blob").hexdigest()
 OTHER = hashlib.sha256(b"another blob").hexdigest()

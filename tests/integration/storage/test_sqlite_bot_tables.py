@@ -10,11 +10,11 @@ from pathlib import Path
 import pytest
 import storage_samples as make
 
-from adapters import serialization as ser
-from adapters.sqlite import SqliteMetadataRepository
-from adapters.sqlite import statements as sql
-from adapters.sqlite.migrations import MIGRATIONS, migrate, schema_version
-from domain.errors import StorageError, ValidationError
+from cpbatch.adapters import serialization as ser
+from cpbatch.adapters.sqlite import SqliteMetadataRepository
+from cpbatch.adapters.sqlite import statements as sql
+from cpbatch.adapters.sqlite.migrations import MIGRATIONS, migrate, schema_version
+from cpbatch.domain.errors import StorageError, ValidationError
 
 
 def raw(path: Path, statement: str, args: tuple[object, ...] = ()) -> list[tuple[object, ...]]:

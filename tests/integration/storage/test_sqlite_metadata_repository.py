@@ -13,9 +13,9 @@ from pathlib import Path
 import pytest
 import storage_samples as make
 
-from adapters.sqlite import SqliteMetadataRepository
-from adapters.sqlite.migrations import MIGRATIONS, migrate, schema_version
-from domain.errors import StorageError
+from cpbatch.adapters.sqlite import SqliteMetadataRepository
+from cpbatch.adapters.sqlite.migrations import MIGRATIONS, migrate, schema_version
+from cpbatch.domain.errors import StorageError
 
 HOUR = 3600.0
 

@@ -12,7 +12,7 @@ import structlog
 from pyrogram.methods.advanced.invoke import Invoke
 from pyrogram.session import Session
 
-from entrypoints.logging_setup import configure_logging
+from cpbatch.entrypoints.logging_setup import configure_logging
 from support.telegram import FakeTelegramDC, running_dc
 from support.telegram.harness import PERSON, WiredBot, start_bot
 

@@ -10,8 +10,8 @@ import pytest
 from pyrogram import raw
 from pyrogram.file_id import FileId
 
-from application.ports.chat import Upload
-from domain.errors import DeliveryError
+from cpbatch.application.ports.chat import Upload
+from cpbatch.domain.errors import DeliveryError
 from support.telegram import RpcFailure
 from support.telegram.harness import PERSON, WiredBot
 

@@ -10,8 +10,8 @@ import pytest
 import structlog
 from pyrogram import raw
 
-from application.ports.chat import Upload
-from domain.errors import DeliveryError
+from cpbatch.application.ports.chat import Upload
+from cpbatch.domain.errors import DeliveryError
 from support.telegram import INTERNAL, DropConnection, FakeTelegramDC, Hold, RpcFailure
 from support.telegram.harness import PERSON, WiredBot, start_bot
 

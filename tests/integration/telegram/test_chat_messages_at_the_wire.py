@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 from pyrogram import raw
 
-from application.ports.chat import Button
-from domain.errors import DeliveryError
+from cpbatch.application.ports.chat import Button
+from cpbatch.domain.errors import DeliveryError
 from support.telegram import RpcFailure
 from support.telegram.harness import PERSON, WiredBot, eventually
 

@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 from pyrogram import raw
 
-from adapters.telegram import telegram_client_resource
-from domain.errors import DeliveryError, ValidationError
+from cpbatch.adapters.telegram import telegram_client_resource
+from cpbatch.domain.errors import DeliveryError, ValidationError
 from support.telegram import FakeTelegramDC, RpcFailure, bot_token_for, write_bot_session
 from support.telegram.harness import eventually
 

@@ -9,7 +9,7 @@ import pytest
 import structlog
 from pyrogram import raw
 
-from application.bot.events import IncomingCallback, IncomingMessage
+from cpbatch.application.bot.events import IncomingCallback, IncomingMessage
 from support.telegram.harness import PERSON, WiredBot, eventually
 from support.telegram.world import now
 

@@ -10,9 +10,9 @@ from pathlib import Path
 
 from pyrogram import Client
 
-from adapters.telegram import PyrogramChat, telegram_client_resource
-from adapters.telegram.updates import TelegramUpdates
-from application.bot.events import IncomingCallback, IncomingMessage
+from cpbatch.adapters.telegram import PyrogramChat, telegram_client_resource
+from cpbatch.adapters.telegram.updates import TelegramUpdates
+from cpbatch.application.bot.events import IncomingCallback, IncomingMessage
 from support.telegram.dc import FakeTelegramDC
 from support.telegram.session_file import bot_token_for, write_bot_session
 from support.telegram.world import TelegramWorld

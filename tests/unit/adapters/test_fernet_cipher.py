@@ -7,8 +7,8 @@ import base64
 import pytest
 from cryptography.fernet import Fernet
 
-from adapters.crypto import FernetCipher, generate_secret_key
-from domain.errors import CredentialError, ValidationError
+from cpbatch.adapters.crypto import FernetCipher, generate_secret_key
+from cpbatch.domain.errors import CredentialError, ValidationError
 
 TOKEN = "eyJhbGciOiJIUzM4NCJ9.eyJpZCI6MX0.c2lnbmF0dXJlLW9mLWEtdG9rZW4"
 PASSPHRASE = "correct horse battery staple: 32+ characters"

@@ -12,10 +12,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from adapters import serialization as ser
-from domain.errors import StorageError
-from domain.identifiers import OrgCode
-from domain.models import (
+from cpbatch.adapters import serialization as ser
+from cpbatch.domain.errors import StorageError
+from cpbatch.domain.identifiers import OrgCode
+from cpbatch.domain.models import (
     Batch,
     BatchFile,
     BatchSource,

@@ -6,14 +6,14 @@ from pathlib import Path
 import pytest
 from fakes import FakeClassPlus, InMemoryBlobStore, Services, build_services, make_token
 
-from application.blob_cache import MemoryBlobCache
-from application.use_cases import DownloadBatch
-from domain.errors import (
+from cpbatch.application.blob_cache import MemoryBlobCache
+from cpbatch.application.use_cases import DownloadBatch
+from cpbatch.domain.errors import (
     BatchFileNotFoundError,
     NotDownloadableError,
     ValidationError,
 )
-from domain.models import FileKind
+from cpbatch.domain.models import FileKind
 
 ALICE = make_token("a")
 BOB = make_token("b")

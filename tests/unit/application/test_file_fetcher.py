@@ -3,9 +3,9 @@
 import pytest
 from fakes import FakeClassPlus, RecordingProgress, Services, build_services
 
-from application.ports import NullSyncProgress
-from domain.errors import DownloadFailedError, NotDownloadableError
-from domain.models import BatchFile, FileKind
+from cpbatch.application.ports import NullSyncProgress
+from cpbatch.domain.errors import DownloadFailedError, NotDownloadableError
+from cpbatch.domain.models import BatchFile, FileKind
 
 CONTENT = b"0123456789"
 

@@ -5,9 +5,9 @@ from pathlib import PurePosixPath
 import pytest
 from fakes import FakeClassPlus, Services, build_services, make_token
 
-from application.use_cases import GetBatchFiles
-from domain.errors import BatchFileNotFoundError, ValidationError
-from domain.models import BatchSource, FileKind
+from cpbatch.application.use_cases import GetBatchFiles
+from cpbatch.domain.errors import BatchFileNotFoundError, ValidationError
+from cpbatch.domain.models import BatchSource, FileKind
 
 ALICE = make_token("a")
 BOB = make_token("b")

@@ -6,9 +6,9 @@ from datetime import timedelta
 import pytest
 from fakes import FakeClassPlus, Services, build_services, make_token
 
-from application.listings import ListingService
-from application.use_cases import GetBatches, LookupOrg
-from domain.errors import AuthenticationError, OrgCodeNotFoundError, ValidationError
+from cpbatch.application.listings import ListingService
+from cpbatch.application.use_cases import GetBatches, LookupOrg
+from cpbatch.domain.errors import AuthenticationError, OrgCodeNotFoundError, ValidationError
 
 TTL = 300.0
 ALICE = make_token("a")

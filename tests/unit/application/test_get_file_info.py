@@ -3,9 +3,9 @@
 import pytest
 from fakes import FakeClassPlus, build_services, make_token
 
-from application.use_cases import GetFileInfo
-from domain.errors import BatchFileNotFoundError, ValidationError
-from domain.models import FileKind
+from cpbatch.application.use_cases import GetFileInfo
+from cpbatch.domain.errors import BatchFileNotFoundError, ValidationError
+from cpbatch.domain.models import FileKind
 
 ALICE = make_token("a")
 BOB = make_token("b")

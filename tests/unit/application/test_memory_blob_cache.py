@@ -1,6 +1,6 @@
 """MemoryBlobCache: small blobs in process memory, least recently used evicted past a byte cap."""
 
-from application.blob_cache import MemoryBlobCache
+from cpbatch.application.blob_cache import MemoryBlobCache
 
 
 def test_a_kept_blob_is_returned_and_counted() -> None:

@@ -3,9 +3,9 @@
 import pytest
 from fakes import FakeClassPlus, Services, build_services, make_token
 
-from application.use_cases import SyncOrg, SyncRequest
-from domain.errors import AuthenticationError, DownloadFailedError, NotDownloadableError
-from domain.models import FileFailure, FileKind, SyncReport
+from cpbatch.application.use_cases import SyncOrg, SyncRequest
+from cpbatch.domain.errors import AuthenticationError, DownloadFailedError, NotDownloadableError
+from cpbatch.domain.models import FileFailure, FileKind, SyncReport
 
 ALICE = make_token("a")
 CONTENT = {1: b"first file", 2: b"second file", 3: b"third file"}

@@ -3,8 +3,8 @@
 import pytest
 from fakes import FakeClassPlus, RecordingProgress, Services, build_services, make_token
 
-from application.use_cases import SyncOrg, SyncRequest
-from domain.models import FileKind, FileOutcome, SyncReport
+from cpbatch.application.use_cases import SyncOrg, SyncRequest
+from cpbatch.domain.models import FileKind, FileOutcome, SyncReport
 
 ALICE = make_token("a")
 

@@ -4,8 +4,8 @@ from contextlib import AbstractAsyncContextManager
 
 from fakes import FakeClassPlus, FakeFileStream, build_services, make_token
 
-from application.use_cases import SyncOrg, SyncRequest
-from domain.models import BatchFile
+from cpbatch.application.use_cases import SyncOrg, SyncRequest
+from cpbatch.domain.models import BatchFile
 
 ALICE = make_token("a")
 

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 from fakes import InMemoryBlobStore
 
-from application.blob_cache import MemoryBlobCache, TieredBlobStore
-from domain.errors import StorageError
+from cpbatch.application.blob_cache import MemoryBlobCache, TieredBlobStore
+from cpbatch.domain.errors import StorageError
 
 DATA = b"some stored bytes"
 SHA = hashlib.sha256(DATA).hexdigest()

@@ -8,8 +8,8 @@ from dataclasses import replace
 import pytest
 from fakes import FakeClassPlus, InMemoryBlobStore, Services, build_services, make_token
 
-from application.use_cases import SyncOrg, SyncRequest, VerifyReport, VerifyStore
-from domain.errors import StorageError
+from cpbatch.application.use_cases import SyncOrg, SyncRequest, VerifyReport, VerifyStore
+from cpbatch.domain.errors import StorageError
 
 ALICE = make_token("a")
 CONTENT = {101: b"notes", 102: b"slides!", 103: b"diagram bytes", 104: b"algebra"}

@@ -20,10 +20,10 @@ from fakes import (
     build_services,
 )
 
-from application.bot.builder import build_conversation
-from application.bot.events import IncomingCallback, IncomingMessage
-from application.bot.settings import BotPolicy
-from domain.identifiers import AccessToken
+from cpbatch.application.bot.builder import build_conversation
+from cpbatch.application.bot.events import IncomingCallback, IncomingMessage
+from cpbatch.application.bot.settings import BotPolicy
+from cpbatch.domain.identifiers import AccessToken
 
 ADMIN = 1
 ALICE = 11

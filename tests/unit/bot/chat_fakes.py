@@ -8,9 +8,9 @@ import itertools
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from application.ports import Button, Keyboard, SentDocument, Upload
-from application.ports.chat import UploadProgress
-from domain.errors import DeliveryError
+from cpbatch.application.ports import Button, Keyboard, SentDocument, Upload
+from cpbatch.application.ports.chat import UploadProgress
+from cpbatch.domain.errors import DeliveryError
 
 KEEP_CONTENT_UP_TO = 1 << 20  # bigger uploads are measured, not read
 

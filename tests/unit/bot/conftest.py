@@ -8,7 +8,7 @@ import pytest
 from bot_world import ALICE, BOB, BotWorld
 from fakes import FakeClassPlus, make_token
 
-from domain.models import FileKind
+from cpbatch.domain.models import FileKind
 
 ALICE_TOKEN = make_token("a")
 BOB_TOKEN = make_token("b")

@@ -6,9 +6,9 @@ from pathlib import Path
 import pytest
 from bot_world import ADMIN, ALICE, STRANGER, BotWorld, default_policy
 
-from application.bot import texts
-from application.bot.settings import BotPolicy
 from conftest import ALICE_TOKEN, demo_gateway
+from cpbatch.application.bot import texts
+from cpbatch.application.bot.settings import BotPolicy
 
 
 async def test_a_stranger_gets_one_polite_refusal_then_silence(

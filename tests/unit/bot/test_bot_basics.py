@@ -2,8 +2,8 @@
 
 from bot_world import ADMIN, ALICE, BotWorld
 
-from application.bot import texts
 from conftest import ALICE_TOKEN
+from cpbatch.application.bot import texts
 
 
 async def test_start_welcomes_and_says_what_the_bot_does(world: BotWorld) -> None:

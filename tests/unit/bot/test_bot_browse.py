@@ -6,9 +6,9 @@ import pytest
 from bot_world import ALICE, BOB, BotWorld, default_policy
 from fakes import FakeClassPlus
 
-from application.bot import browse_texts, texts
 from conftest import ALICE_TOKEN, demo_gateway
-from domain.errors import DownloadFailedError
+from cpbatch.application.bot import browse_texts, texts
+from cpbatch.domain.errors import DownloadFailedError
 
 PAGE = 8
 

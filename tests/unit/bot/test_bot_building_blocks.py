@@ -7,14 +7,14 @@ from fakes import FakeClock
 from hypothesis import given
 from hypothesis import strategies as st
 
-from application.bot import texts
-from application.bot.callbacks import CallbackRegistry, ShowBatches
-from application.bot.folders import paginate
-from application.bot.gate import parse_command
-from application.bot.jobs import JobManager
-from application.bot.login import normalize_mobile
-from application.bot.rate_limit import Admission, RequestRateLimiter
-from application.expiring import ExpiringStore
+from cpbatch.application.bot import texts
+from cpbatch.application.bot.callbacks import CallbackRegistry, ShowBatches
+from cpbatch.application.bot.folders import paginate
+from cpbatch.application.bot.gate import parse_command
+from cpbatch.application.bot.jobs import JobManager
+from cpbatch.application.bot.login import normalize_mobile
+from cpbatch.application.bot.rate_limit import Admission, RequestRateLimiter
+from cpbatch.application.expiring import ExpiringStore
 
 
 def test_an_expiring_store_forgets_after_its_ttl_and_beyond_its_size() -> None:

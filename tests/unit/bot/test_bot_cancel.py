@@ -11,9 +11,9 @@ from pathlib import Path
 from bot_world import ALICE, BotWorld
 from fakes import FakeClassPlus, FakeFileStream
 
-from application.bot import texts
 from conftest import ALICE_TOKEN, demo_gateway
-from domain.models import BatchFile
+from cpbatch.application.bot import texts
+from cpbatch.domain.models import BatchFile
 
 
 class PausingClassPlus(FakeClassPlus):

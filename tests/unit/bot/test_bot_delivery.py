@@ -7,10 +7,10 @@ from pathlib import Path
 from bot_world import ALICE, BOB, BotWorld
 from chat_fakes import FakeChat
 
-from application.bot import delivery_texts, texts
-from application.bot.callbacks import PickFile
 from conftest import ALICE_TOKEN, BOB_TOKEN, CAROL_TOKEN, NOTES, demo_gateway
-from domain.errors import DeliveryError
+from cpbatch.application.bot import delivery_texts, texts
+from cpbatch.application.bot.callbacks import PickFile
+from cpbatch.domain.errors import DeliveryError
 
 CAROL = 13
 ALGEBRA = b"x + y = z"

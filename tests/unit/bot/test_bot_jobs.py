@@ -7,8 +7,8 @@ from pathlib import Path
 from bot_world import ALICE, BOB, CAROL, BotWorld, default_policy
 from fakes import FakeClassPlus, make_token
 
-from application.bot import texts
 from conftest import ALICE_TOKEN, BOB_TOKEN, CAROL_TOKEN, demo_gateway
+from cpbatch.application.bot import texts
 
 
 async def pick(world: BotWorld, user: int, batch: str, file: str) -> tuple[str | None, bool]:

@@ -3,9 +3,9 @@
 import pytest
 from bot_world import ALICE, BotWorld
 
-from application.bot import texts
 from conftest import ALICE_TOKEN, CAROL_TOKEN
-from domain.errors import RateLimitExceededError
+from cpbatch.application.bot import texts
+from cpbatch.domain.errors import RateLimitExceededError
 
 CAROL = 13
 MOBILE = "9876543210"

@@ -4,8 +4,8 @@ and how to run it again, and asks no question (so it offers no "try again, or /c
 import pytest
 from bot_world import ALICE, BotWorld
 
-from application.bot import texts
-from domain.errors import DownloadFailedError
+from cpbatch.application.bot import texts
+from cpbatch.domain.errors import DownloadFailedError
 
 CAROL = 13
 NOT_A_TOKEN = "eyJ" + "z" * 10 + ".b.c"  # shaped like a token; ClassPlus does not know it

@@ -8,8 +8,8 @@ from pathlib import Path
 
 from bot_world import ALICE, BOB, BotWorld, default_policy
 
-from application.bot import texts
 from conftest import ALICE_TOKEN, BOB_TOKEN, demo_gateway
+from cpbatch.application.bot import texts
 
 
 # -- 1. secrets: a token sent where an org code is expected stays in the chat (and is echoed)

@@ -10,8 +10,8 @@ from collections.abc import Awaitable, Callable
 import pytest
 from fakes import InMemoryRemoteFileIds
 
-from application.bot.shared_uploads import SharedUploads
-from domain.errors import DeliveryError
+from cpbatch.application.bot.shared_uploads import SharedUploads
+from cpbatch.domain.errors import DeliveryError
 
 SHA = "a" * 64
 

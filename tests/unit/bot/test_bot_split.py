@@ -10,12 +10,12 @@ from pathlib import Path
 import pytest
 from bot_world import ALICE, BOB, BotWorld, default_policy
 
-from application.bot import delivery_texts
-from application.bot.parts import split_into_parts
-from application.bot.settings import TELEGRAM_MAX_UPLOAD_BYTES, BotPolicy
 from conftest import ALICE_TOKEN, BOB_TOKEN, demo_gateway
-from domain.errors import StorageError
-from domain.models import FileRecord, StoredFile
+from cpbatch.application.bot import delivery_texts
+from cpbatch.application.bot.parts import split_into_parts
+from cpbatch.application.bot.settings import TELEGRAM_MAX_UPLOAD_BYTES, BotPolicy
+from cpbatch.domain.errors import StorageError
+from cpbatch.domain.models import FileRecord, StoredFile
 
 GIB = 1024**3
 MIB = 1024**2

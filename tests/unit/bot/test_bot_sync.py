@@ -3,9 +3,9 @@ message for the job, and a summary of what was sent, skipped and why anything fa
 
 from bot_world import ADMIN, ALICE, BOB, BotWorld
 
-from application.bot import delivery_texts, texts
 from conftest import ALICE_TOKEN
-from domain.errors import DeliveryError, DownloadFailedError
+from cpbatch.application.bot import delivery_texts, texts
+from cpbatch.domain.errors import DeliveryError, DownloadFailedError
 
 
 async def test_sync_needs_an_org_and_for_most_users_a_batch(world: BotWorld) -> None:

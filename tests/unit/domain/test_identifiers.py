@@ -7,8 +7,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from domain.errors import ValidationError
-from domain.identifiers import AccessToken, OrgCode, parse_id
+from cpbatch.domain.errors import ValidationError
+from cpbatch.domain.identifiers import AccessToken, OrgCode, parse_id
 
 TOKEN_CHARS = string.ascii_letters + string.digits + "-_"
 

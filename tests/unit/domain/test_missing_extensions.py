@@ -4,9 +4,9 @@ from pathlib import PurePosixPath
 
 import pytest
 
-from domain.identifiers import OrgCode
-from domain.models import Batch, BatchFile, FileKind, Org
-from domain.naming import plan_relative_paths, with_extension
+from cpbatch.domain.identifiers import OrgCode
+from cpbatch.domain.models import Batch, BatchFile, FileKind, Org
+from cpbatch.domain.naming import plan_relative_paths, with_extension
 
 
 @pytest.mark.parametrize(

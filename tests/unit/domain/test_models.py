@@ -4,8 +4,8 @@ from datetime import UTC, datetime
 
 import pytest
 
-from domain.identifiers import OrgCode
-from domain.models import (
+from cpbatch.domain.identifiers import OrgCode
+from cpbatch.domain.models import (
     Batch,
     BatchFile,
     BatchSource,

@@ -7,9 +7,9 @@ import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from domain.identifiers import OrgCode
-from domain.models import Batch, BatchFile, BatchSource, FileKind, Org
-from domain.naming import (
+from cpbatch.domain.identifiers import OrgCode
+from cpbatch.domain.models import Batch, BatchFile, BatchSource, FileKind, Org
+from cpbatch.domain.naming import (
     MAX_NAME_BYTES,
     batch_dir_name,
     sanitize_name,

@@ -7,9 +7,9 @@ import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from domain.identifiers import OrgCode
-from domain.models import Batch, BatchFile, FileKind, Org
-from domain.naming import plan_relative_paths
+from cpbatch.domain.identifiers import OrgCode
+from cpbatch.domain.models import Batch, BatchFile, FileKind, Org
+from cpbatch.domain.naming import plan_relative_paths
 
 ORG = Org(OrgCode("demo"), 7, "Demo Academy")
 PHYSICS = Batch(12, "Physics", ORG)

@@ -2,10 +2,10 @@
 
 import pytest
 
-from domain.errors import BatchFileNotFoundError, ValidationError
-from domain.identifiers import OrgCode
-from domain.models import Batch, BatchSource, Org
-from domain.selectors import BatchSelector
+from cpbatch.domain.errors import BatchFileNotFoundError, ValidationError
+from cpbatch.domain.identifiers import OrgCode
+from cpbatch.domain.models import Batch, BatchSource, Org
+from cpbatch.domain.selectors import BatchSelector
 
 ORG = Org(OrgCode("demo"), 7, "Demo Academy")
 COURSE_5 = Batch(5, "Maths course", ORG, BatchSource.COURSE)

@@ -2,7 +2,7 @@
 
 import pytest
 
-from domain.sizes import format_bytes
+from cpbatch.domain.sizes import format_bytes
 
 
 @pytest.mark.parametrize(

@@ -3,8 +3,8 @@ no secret is ever echoed."""
 
 import pytest
 
-from entrypoints.bot_config import load_bot_settings
-from entrypoints.config import ConfigError
+from cpbatch.entrypoints.bot_config import load_bot_settings
+from cpbatch.entrypoints.config import ConfigError
 
 BOT_TOKEN = "123456789:" + "AAH" + "x" * 32
 API_HASH = "0123456789abcdef" * 2

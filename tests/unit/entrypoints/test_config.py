@@ -5,8 +5,8 @@ from pathlib import Path
 
 import pytest
 
-from entrypoints.config import DEFAULT_BASE_URL, ConfigError, load_settings
-from entrypoints.container import classplus_settings
+from cpbatch.entrypoints.config import DEFAULT_BASE_URL, ConfigError, load_settings
+from cpbatch.entrypoints.container import classplus_settings
 
 
 def test_defaults_point_at_the_real_host_with_upstream_friendly_limits() -> None:

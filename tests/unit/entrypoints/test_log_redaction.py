@@ -7,7 +7,7 @@ from collections.abc import Iterator
 import pytest
 import structlog
 
-from entrypoints.logging_setup import REDACTED, configure_logging, redact_text
+from cpbatch.entrypoints.logging_setup import REDACTED, configure_logging, redact_text
 
 JWT = "eyJhbGciOiJIUzM4NCJ9" + ".eyJpZCI6MTIzNDU2Nzg5MH0" + ".c2lnbmF0dXJlLXBhcnQ"
 BOT_TOKEN = "1234567890:" + "AA" + "b" * 33
@@ -41,7 +41,7 @@ def test_structlog_and_stdlib_lines_are_redacted(
 ) -> None:
     configure_logging("DEBUG", fmt)
     structlog.get_logger("test").info("login", token=JWT, note=f"header was {JWT}")
-    logging.getLogger("application.test").warning("plain stdlib line carrying %s", JWT)
+    logging.getLogger("cpbatch.application.test").warning("plain stdlib line carrying %s", JWT)
     try:
         raise RuntimeError(f"upstream said {JWT}")
     except RuntimeError:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from adapters.classplus.fields import Fields
-from adapters.classplus.mapping import (
+from cpbatch.adapters.classplus.fields import Fields
+from cpbatch.adapters.classplus.mapping import (
     FolderRef,
     attachment_file,
     batch_from_batch,
@@ -19,9 +19,9 @@ from adapters.classplus.mapping import (
     is_entitled,
     org_from,
 )
-from domain.errors import UpstreamError
-from domain.identifiers import OrgCode
-from domain.models import Batch, BatchFile, BatchSource, FileKind, Org
+from cpbatch.domain.errors import UpstreamError
+from cpbatch.domain.identifiers import OrgCode
+from cpbatch.domain.models import Batch, BatchFile, BatchSource, FileKind, Org
 
 PATH = "/v2/course/content/get"
 ORG = Org(OrgCode("learnwell"), 42, "Learn Well")

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from adapters.classplus import ClassPlusSettings
-from adapters.classplus.otp import normalize_mobile
-from domain.errors import ValidationError
+from cpbatch.adapters.classplus import ClassPlusSettings
+from cpbatch.adapters.classplus.otp import normalize_mobile
+from cpbatch.domain.errors import ValidationError
 
 
 @pytest.mark.parametrize(

@@ -7,10 +7,10 @@ from datetime import UTC, datetime
 import aiohttp
 import pytest
 
-from adapters.classplus.envelope import data_of
-from adapters.classplus.errors import CallErrors, gave_up, safe_message
-from adapters.classplus.retry import RetryableStatus, is_retryable, parse_retry_after
-from domain.errors import (
+from cpbatch.adapters.classplus.envelope import data_of
+from cpbatch.adapters.classplus.errors import CallErrors, gave_up, safe_message
+from cpbatch.adapters.classplus.retry import RetryableStatus, is_retryable, parse_retry_after
+from cpbatch.domain.errors import (
     AuthenticationError,
     BatchFileNotFoundError,
     DownloadFailedError,

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from adapters.classplus import ClassPlusSettings
-from domain.errors import ValidationError
+from cpbatch.adapters.classplus import ClassPlusSettings
+from cpbatch.domain.errors import ValidationError
 
 
 def test_defaults_point_at_classplus_over_https():

@@ -8,10 +8,10 @@ from datetime import UTC, datetime
 
 import pytest
 
-from adapters.classplus.tokens import check_token_for_org, decode_claims
-from domain.errors import AuthenticationError
-from domain.identifiers import AccessToken, OrgCode
-from domain.models import Org
+from cpbatch.adapters.classplus.tokens import check_token_for_org, decode_claims
+from cpbatch.domain.errors import AuthenticationError
+from cpbatch.domain.identifiers import AccessToken, OrgCode
+from cpbatch.domain.models import Org
 
 ORG = Org(OrgCode("learnwell"), 42, "Learn Well")
 NOW = datetime(2026, 1, 1, tzinfo=UTC)

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from adapters.classplus.settings import ClassPlusSettings
-from adapters.classplus.url_policy import check_file_url
-from domain.errors import NotDownloadableError
+from cpbatch.adapters.classplus.settings import ClassPlusSettings
+from cpbatch.adapters.classplus.url_policy import check_file_url
+from cpbatch.domain.errors import NotDownloadableError
 
 STRICT = ClassPlusSettings()
 LOOPBACK = ClassPlusSettings(file_hosts=("127.0.0.1",), allow_insecure_loopback=True)

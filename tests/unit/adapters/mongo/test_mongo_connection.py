@@ -13,9 +13,9 @@ from hypothesis import assume, given
 from hypothesis import strategies as st
 from structlog.testing import capture_logs
 
-from adapters.mongo import mongo_database, open_mongo, redact_uri
-from adapters.mongo.connection import MASK, check_database_name
-from domain.errors import StorageError
+from cpbatch.adapters.mongo import mongo_database, open_mongo, redact_uri
+from cpbatch.adapters.mongo.connection import MASK, check_database_name
+from cpbatch.domain.errors import StorageError
 
 PASSWORD = "pa55" + "word-xyz"  # built at runtime: no literal secret in the code base
 

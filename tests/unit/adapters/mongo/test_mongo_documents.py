@@ -9,11 +9,11 @@ from datetime import UTC, datetime, timedelta, timezone
 import bson
 import pytest
 
-from adapters import serialization as ser
-from adapters.mongo import documents as docs
-from domain.errors import StorageError
-from domain.identifiers import OrgCode
-from domain.models import (
+from cpbatch.adapters import serialization as ser
+from cpbatch.adapters.mongo import documents as docs
+from cpbatch.domain.errors import StorageError
+from cpbatch.domain.identifiers import OrgCode
+from cpbatch.domain.models import (
     Batch,
     BatchFile,
     BatchSource,

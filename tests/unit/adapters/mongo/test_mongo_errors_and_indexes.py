@@ -18,8 +18,8 @@ from pymongo.errors import (
     ServerSelectionTimeoutError,
 )
 
-from adapters.mongo.errors import describe, mongo_errors
-from adapters.mongo.indexes import (
+from cpbatch.adapters.mongo.errors import describe, mongo_errors
+from cpbatch.adapters.mongo.indexes import (
     BATCH_LISTINGS,
     CREDENTIALS,
     FILE_RECORDS,
@@ -27,8 +27,8 @@ from adapters.mongo.indexes import (
     gridfs_indexes,
     metadata_indexes,
 )
-from adapters.mongo.orphans import orphan_pipeline
-from domain.errors import StorageError
+from cpbatch.adapters.mongo.orphans import orphan_pipeline
+from cpbatch.domain.errors import StorageError
 
 LEAKY = "host-a.internal:27017 dup key: { remote_id: 'BQACAgIAAxk' }"
 

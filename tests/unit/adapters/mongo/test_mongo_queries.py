@@ -9,8 +9,8 @@ from bson import ObjectId
 from hypothesis import given
 from hypothesis import strategies as st
 
-from adapters.mongo import queries as q
-from domain.errors import ValidationError
+from cpbatch.adapters.mongo import queries as q
+from cpbatch.domain.errors import ValidationError
 
 HOSTILE_NON_TEXT: list[Any] = [
     {"$ne": None},

@@ -19,10 +19,15 @@ from hypothesis import given
 from hypothesis import strategies as st
 from pymongo.errors import AutoReconnect, DuplicateKeyError
 
-from adapters.mongo.chunking import ChunkSplitter
-from adapters.mongo.streaming import HASH_IN_THREAD, upload_stream
-from adapters.mongo.upload import ChunkUpload, commit_unless_stored, stored_digest, stored_size
-from domain.errors import StorageError
+from cpbatch.adapters.mongo.chunking import ChunkSplitter
+from cpbatch.adapters.mongo.streaming import HASH_IN_THREAD, upload_stream
+from cpbatch.adapters.mongo.upload import (
+    ChunkUpload,
+    commit_unless_stored,
+    stored_digest,
+    stored_size,
+)
+from cpbatch.domain.errors import StorageError
 
 
 async def stream(pieces: Iterable[bytes]) -> AsyncIterator[bytes]:

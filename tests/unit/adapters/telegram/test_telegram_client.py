@@ -8,8 +8,8 @@ import socket
 import pytest
 from pyrogram import Client, enums
 
-from adapters.telegram import build_client
-from domain.errors import ValidationError
+from cpbatch.adapters.telegram import build_client
+from cpbatch.domain.errors import ValidationError
 
 TOKEN = "123456:" + "A" * 35
 HASH = "0123456789abcdef" * 2

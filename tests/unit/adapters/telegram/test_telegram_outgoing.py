@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from adapters.telegram.outgoing import fit
+from cpbatch.adapters.telegram.outgoing import fit
 
 
 def test_texts_are_cut_to_telegram_limits_in_utf16_units() -> None:

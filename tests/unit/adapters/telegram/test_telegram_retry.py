@@ -12,8 +12,8 @@ import pyrogram
 import pytest
 from pyrogram import errors
 
-from adapters.telegram.retry import TelegramRetry
-from domain.errors import DeliveryError
+from cpbatch.adapters.telegram.retry import TelegramRetry
+from cpbatch.domain.errors import DeliveryError
 
 
 async def _no_sleep(_: float) -> None:

@@ -9,8 +9,8 @@ import pytest
 import structlog
 from pyrogram import Client, enums, types
 
-from adapters.telegram import TelegramUpdates, build_client
-from application.bot.events import IncomingCallback, IncomingMessage
+from cpbatch.adapters.telegram import TelegramUpdates, build_client
+from cpbatch.application.bot.events import IncomingCallback, IncomingMessage
 
 PRIVATE, GROUP, CHANNEL = enums.ChatType.PRIVATE, enums.ChatType.GROUP, enums.ChatType.CHANNEL
 

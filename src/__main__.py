@@ -1,0 +1,7 @@
+"""`python -m cpbatch`: the same as the `cpbatch` command."""
+
+import sys
+
+from cpbatch.entrypoints.cli.main import main
+
+sys.exit(main())
