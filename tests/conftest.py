@@ -1,4 +1,5 @@
-"""Settings shared by every test: in CI, Hypothesis draws the same examples on every run, so a
+"""Settings shared by every test (this file also puts tests/ on sys.path, so test helpers are
+imported from the `support` package): in CI, Hypothesis draws the same examples on every run, so a
 green main stays green; locally it keeps exploring new ones."""
 
 import os

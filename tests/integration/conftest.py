@@ -12,16 +12,16 @@ from collections import Counter
 from collections.abc import AsyncIterator, Iterator
 
 import pytest
-from mongo_harness import MongoTestDatabase, mongo_test_database
-from mongo_server import (
+
+from cpbatch.adapters.mongo.connection import MASK
+from support.mongo.harness import MongoTestDatabase, mongo_test_database
+from support.mongo.server import (
     NO_SERVER,
     MongoServer,
     configured_server,
     secantus_python,
     throwaway_secantus,
 )
-
-from cpbatch.adapters.mongo.connection import MASK
 
 SERVER = pytest.StashKey[MongoServer]()
 MONGO_TESTS = pytest.StashKey[set[str]]()

@@ -13,11 +13,12 @@ from typing import TYPE_CHECKING
 
 import pytest
 import pytest_asyncio
-from tg_e2e_paths import Locations
-from tg_e2e_results import PLUGIN_NAME, ResultTable
+
+from support.telegram_e2e.paths import Locations
+from support.telegram_e2e.results import PLUGIN_NAME, ResultTable
 
 if TYPE_CHECKING:
-    from tg_e2e_environment import TelegramE2E
+    from support.telegram_e2e.environment import TelegramE2E
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -32,7 +33,7 @@ async def e2e(request: pytest.FixtureRequest) -> AsyncIterator[TelegramE2E]:
     if missing:
         pytest.skip("Telegram end-to-end: " + "; ".join(missing))
     # Imported only now: they load pyrogram and the kit's patch, which only this run needs.
-    from tg_e2e_environment import running_environment
+    from support.telegram_e2e.environment import running_environment
 
     table = request.config.pluginmanager.get_plugin(PLUGIN_NAME)
     assert isinstance(table, ResultTable)

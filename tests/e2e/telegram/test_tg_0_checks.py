@@ -8,7 +8,7 @@ import json
 import secrets
 from pathlib import Path
 
-from tg_e2e_checks import label_means, secrets_in_log, tells_size
+from support.telegram_e2e.checks import label_means, secrets_in_log, tells_size
 
 
 def test_size_labels_mean_what_they_say() -> None:

@@ -6,8 +6,10 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import pytest
-from tg_e2e_chat import labels, text_of
-from tg_e2e_screens import (
+
+from cpbatch.application.bot import browse_texts
+from support.telegram_e2e.chat import labels, text_of
+from support.telegram_e2e.screens import (
     BATCHES,
     CHAPTER_1,
     ORG,
@@ -19,10 +21,8 @@ from tg_e2e_screens import (
     open_folder,
 )
 
-from cpbatch.application.bot import browse_texts
-
 if TYPE_CHECKING:
-    from tg_e2e_environment import TelegramE2E
+    from support.telegram_e2e.environment import TelegramE2E
 
 pytestmark = pytest.mark.asyncio(loop_scope="session")
 

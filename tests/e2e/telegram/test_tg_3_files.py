@@ -8,9 +8,10 @@ import asyncio
 from typing import TYPE_CHECKING
 
 import pytest
-from tg_e2e_chat import text_of
-from tg_e2e_delivery import is_document, receive_documents
-from tg_e2e_screens import (
+
+from support.telegram_e2e.chat import text_of
+from support.telegram_e2e.delivery import is_document, receive_documents
+from support.telegram_e2e.screens import (
     CHAPTER_1,
     MATHS,
     MATHS_ID,
@@ -25,8 +26,8 @@ from tg_e2e_screens import (
 )
 
 if TYPE_CHECKING:
-    from tg_e2e_chat import BotChat, Message
-    from tg_e2e_environment import TelegramE2E
+    from support.telegram_e2e.chat import BotChat, Message
+    from support.telegram_e2e.environment import TelegramE2E
 
 pytestmark = pytest.mark.asyncio(loop_scope="session")
 

@@ -10,12 +10,13 @@ from typing import TYPE_CHECKING
 
 import psutil
 import pytest
-from tg_e2e_chat import text_of
-from tg_e2e_delivery import is_document, receive_documents
-from tg_e2e_screens import LARGE_FILES, PHYSICS, PHYSICS_ID, open_folder
+
+from support.telegram_e2e.chat import text_of
+from support.telegram_e2e.delivery import is_document, receive_documents
+from support.telegram_e2e.screens import LARGE_FILES, PHYSICS, PHYSICS_ID, open_folder
 
 if TYPE_CHECKING:
-    from tg_e2e_environment import TelegramE2E
+    from support.telegram_e2e.environment import TelegramE2E
 
 pytestmark = pytest.mark.asyncio(loop_scope="session")
 

@@ -10,13 +10,14 @@ import re
 from typing import TYPE_CHECKING
 
 import pytest
-from tg_e2e_chat import labels, text_of
-from tg_e2e_checks import size_labels, tells_size
-from tg_e2e_screens import LARGE_FILES, PHYSICS, PHYSICS_ID, SYLLABUS, open_folder
+
+from support.telegram_e2e.chat import labels, text_of
+from support.telegram_e2e.checks import size_labels, tells_size
+from support.telegram_e2e.screens import LARGE_FILES, PHYSICS, PHYSICS_ID, SYLLABUS, open_folder
 
 if TYPE_CHECKING:
-    from tg_e2e_chat import Message
-    from tg_e2e_environment import TelegramE2E
+    from support.telegram_e2e.chat import Message
+    from support.telegram_e2e.environment import TelegramE2E
 
 pytestmark = pytest.mark.asyncio(loop_scope="session")
 

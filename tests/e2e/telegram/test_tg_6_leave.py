@@ -6,12 +6,13 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import pytest
-from tg_e2e_chat import text_of
-from tg_e2e_checks import secrets_in_log
-from tg_e2e_screens import ORG
+
+from support.telegram_e2e.chat import text_of
+from support.telegram_e2e.checks import secrets_in_log
+from support.telegram_e2e.screens import ORG
 
 if TYPE_CHECKING:
-    from tg_e2e_environment import TelegramE2E
+    from support.telegram_e2e.environment import TelegramE2E
 
 pytestmark = pytest.mark.asyncio(loop_scope="session")
 

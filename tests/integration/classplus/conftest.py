@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 
 import pytest
-from classplus_kit import settings_for
 
 from cpbatch.adapters.classplus import ClassPlusHttpGateway
 from cpbatch.entrypoints.simulator import Simulator, run_simulator
+from support.classplus_kit import settings_for
 
 
 @pytest.fixture

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 import structlog
-from classplus_kit import org_of, token
 
 from cpbatch.domain.errors import AuthenticationError
 from cpbatch.domain.identifiers import AccessToken
+from support.classplus_kit import org_of, token
 
 
 async def test_expired_token_is_refused_without_calling_upstream(gateway, sim):

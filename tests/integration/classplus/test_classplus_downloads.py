@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import replace
 
 import pytest
-from classplus_kit import everything, fetch, settings_for, sha256
 
 from cpbatch.adapters.classplus import ClassPlusHttpGateway
 from cpbatch.domain.errors import (
@@ -16,6 +15,7 @@ from cpbatch.domain.errors import (
 )
 from cpbatch.domain.models import BatchFile, FileKind
 from cpbatch.entrypoints.simulator import FaultConfig
+from support.classplus_kit import everything, fetch, settings_for, sha256
 
 
 async def listed(gw, sim) -> tuple[list[BatchFile], dict[int, dict]]:

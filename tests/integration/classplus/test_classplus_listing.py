@@ -5,7 +5,12 @@ from __future__ import annotations
 from collections import Counter
 
 import pytest
-from classplus_kit import (
+
+from cpbatch.adapters.classplus import ClassPlusHttpGateway
+from cpbatch.domain.errors import BatchFileNotFoundError, OrgCodeNotFoundError
+from cpbatch.domain.identifiers import OrgCode
+from cpbatch.domain.models import Batch, BatchSource, FileKind
+from support.classplus_kit import (
     downloadable_keys,
     everything,
     manifest_keys,
@@ -13,11 +18,6 @@ from classplus_kit import (
     settings_for,
     token,
 )
-
-from cpbatch.adapters.classplus import ClassPlusHttpGateway
-from cpbatch.domain.errors import BatchFileNotFoundError, OrgCodeNotFoundError
-from cpbatch.domain.identifiers import OrgCode
-from cpbatch.domain.models import Batch, BatchSource, FileKind
 
 PHYSICS, NEET = 41001, 41005
 

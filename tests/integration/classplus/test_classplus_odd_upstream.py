@@ -10,7 +10,6 @@ from collections.abc import AsyncIterator
 
 import pytest
 from aiohttp import web
-from classplus_kit import settings_for
 
 from cpbatch.adapters.classplus import ClassPlusHttpGateway
 from cpbatch.domain.errors import (
@@ -21,6 +20,7 @@ from cpbatch.domain.errors import (
 )
 from cpbatch.domain.identifiers import AccessToken, OrgCode
 from cpbatch.domain.models import Batch, BatchFile, BatchSource, FileKind, Org
+from support.classplus_kit import settings_for
 
 ORG = Org(OrgCode("oddorg"), 77, "Odd Org")
 COURSE = Batch(5, "Course", ORG, BatchSource.COURSE)

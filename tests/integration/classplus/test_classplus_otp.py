@@ -9,13 +9,13 @@ import logging
 
 import pytest
 import structlog
-from classplus_kit import org_of, token
 
 from cpbatch.adapters.classplus import ClassPlusHttpGateway
 from cpbatch.domain.errors import AuthenticationError, RateLimitExceededError, ValidationError
 from cpbatch.domain.identifiers import AccessToken
 from cpbatch.entrypoints.simulator import Simulator
 from cpbatch.entrypoints.simulator.faults import FaultConfig
+from support.classplus_kit import org_of, token
 
 ASHA, KABIR, ROHAN = "9000000001", "9000000004", "9000000002"
 

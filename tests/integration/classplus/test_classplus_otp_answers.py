@@ -10,7 +10,6 @@ from collections.abc import AsyncIterator
 
 import pytest
 from aiohttp import web
-from classplus_kit import settings_for
 
 from cpbatch.adapters.classplus import ClassPlusHttpGateway
 from cpbatch.domain.errors import (
@@ -22,6 +21,7 @@ from cpbatch.domain.errors import (
 )
 from cpbatch.domain.identifiers import OrgCode
 from cpbatch.domain.models import Org
+from support.classplus_kit import settings_for
 
 ORG = Org(OrgCode("oddorg"), 77, "Odd Org")
 MOBILE = "9876543210"

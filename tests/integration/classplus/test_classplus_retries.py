@@ -6,7 +6,6 @@ import asyncio
 
 import pytest
 import structlog
-from classplus_kit import downloadable_keys, everything, manifest_keys, org_of, settings_for, token
 
 from cpbatch.adapters.classplus import ClassPlusHttpGateway, GatewayStats
 from cpbatch.adapters.classplus.errors import CallErrors
@@ -20,6 +19,14 @@ from cpbatch.domain.errors import (
 )
 from cpbatch.domain.identifiers import AccessToken, OrgCode
 from cpbatch.entrypoints.simulator import FaultConfig
+from support.classplus_kit import (
+    downloadable_keys,
+    everything,
+    manifest_keys,
+    org_of,
+    settings_for,
+    token,
+)
 
 
 async def test_random_5xx_are_retried_to_a_complete_listing(sim):

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import structlog
-from classplus_kit import everything, settings_for
 
 from cpbatch.adapters.classplus import ClassPlusHttpGateway
 from cpbatch.entrypoints.simulator import (
@@ -14,6 +13,7 @@ from cpbatch.entrypoints.simulator import (
     run_simulator,
     single_course_world,
 )
+from support.classplus_kit import everything, settings_for
 
 
 async def test_a_folder_cycle_is_walked_once():

@@ -6,10 +6,10 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
-from cli_harness import Cli
-from mongo_harness import MongoTestDatabase
 
 from cpbatch.entrypoints.simulator import Simulator, run_simulator
+from support.cli.harness import Cli
+from support.mongo.harness import MongoTestDatabase
 
 
 @pytest.fixture

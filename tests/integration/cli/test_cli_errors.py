@@ -4,7 +4,8 @@ exit codes, no traceback, and never the token."""
 from __future__ import annotations
 
 import pytest
-from cli_harness import Cli
+
+from support.cli.harness import Cli
 
 pytestmark = pytest.mark.e2e
 

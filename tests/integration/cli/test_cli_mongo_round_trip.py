@@ -8,11 +8,11 @@ import shutil
 from collections import Counter
 
 import pytest
-from cli_harness import Cli
-from mongo_harness import MongoTestDatabase
-from synced_files import hashes_on_disk, record_key
 
 from cpbatch.adapters.mongo.blob_store import DEFAULT_CHUNK_SIZE
+from support.cli.harness import Cli
+from support.cli.synced_files import hashes_on_disk, record_key
+from support.mongo.harness import MongoTestDatabase
 
 pytestmark = [pytest.mark.e2e, pytest.mark.mongo]
 

@@ -9,13 +9,13 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-from cli_harness import Cli
-from mongo_harness import MongoTestDatabase
-from paired_downloads import PairedDownloads
-from synced_files import hashes_on_disk, record_key
 
 from cpbatch.adapters.mongo.indexes import FILE_RECORDS
 from cpbatch.entrypoints.simulator import run_simulator
+from support.cli.harness import Cli
+from support.cli.paired_downloads import PairedDownloads
+from support.cli.synced_files import hashes_on_disk, record_key
+from support.mongo.harness import MongoTestDatabase
 
 pytestmark = [pytest.mark.e2e, pytest.mark.mongo]
 

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from cli_harness import Cli
+
+from support.cli.harness import Cli
 
 pytestmark = pytest.mark.e2e
 

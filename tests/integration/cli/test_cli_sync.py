@@ -6,10 +6,10 @@ from __future__ import annotations
 from collections import Counter
 
 import pytest
-from cli_harness import Cli
-from synced_files import hashes_on_disk
 
 from cpbatch.entrypoints.simulator import FaultConfig
+from support.cli.harness import Cli
+from support.cli.synced_files import hashes_on_disk
 
 pytestmark = pytest.mark.e2e
 

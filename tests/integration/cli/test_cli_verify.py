@@ -9,8 +9,9 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-from cli_harness import Cli
-from synced_files import record_key
+
+from support.cli.harness import Cli
+from support.cli.synced_files import record_key
 
 pytestmark = pytest.mark.e2e
 

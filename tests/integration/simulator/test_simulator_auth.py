@@ -11,7 +11,7 @@ import pytest
 from cpbatch.entrypoints.simulator import Simulator
 
 if TYPE_CHECKING:
-    from conftest import Api
+    from support.simulator_api import Api
 
 ORG_ID = 361842
 

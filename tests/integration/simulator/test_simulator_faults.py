@@ -12,7 +12,7 @@ import pytest
 from cpbatch.entrypoints.simulator import FaultConfig, Simulator, run_simulator
 
 if TYPE_CHECKING:
-    from conftest import Api
+    from support.simulator_api import Api
 
 BIG_FILE = "Derivatives.pdf"  # 3 MB: big enough to cut mid-body
 

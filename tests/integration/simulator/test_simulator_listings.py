@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 from cpbatch.entrypoints.simulator import Simulator
 
 if TYPE_CHECKING:
-    from conftest import Api
+    from support.simulator_api import Api
 
 PHYSICS, CHEMISTRY, FREE_DEMO, NEET, LIBRARY = 41001, 41002, 41004, 41005, 41006
 

@@ -9,7 +9,7 @@ import aiohttp
 from cpbatch.entrypoints.simulator import Simulator
 
 if TYPE_CHECKING:
-    from conftest import Api
+    from support.simulator_api import Api
 
 
 async def test_stats_count_routes_statuses_and_file_bytes(

@@ -27,7 +27,7 @@ from cpbatch.entrypoints.simulator.manifest import build_manifest
 from cpbatch.entrypoints.simulator.world import walk_folders
 
 if TYPE_CHECKING:
-    from conftest import Api
+    from support.simulator_api import Api
 
     ApiFor = Callable[[Simulator, str], Api]
 

@@ -13,15 +13,15 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 
 import pytest
-from mongo_harness import MONGODB, MongoTestDatabase, mongo_test_database
-from mongo_server import MongoServer
-from storage_kits import BlobStoreKit, CredentialKit, MetadataKit, RemoteFileIdKit
 
 from cpbatch.adapters.filesystem import FilesystemBlobStore
 from cpbatch.adapters.filesystem.bounded_cache import BoundedFilesystemCache
 from cpbatch.adapters.mongo import GridFSBlobStore, MongoMetadataRepository
 from cpbatch.adapters.sqlite import SqliteMetadataRepository
 from cpbatch.application.ports.storage import BlobStore, MetadataRepository
+from support.mongo.harness import MONGODB, MongoTestDatabase, mongo_test_database
+from support.mongo.server import MongoServer
+from support.storage_kits import BlobStoreKit, CredentialKit, MetadataKit, RemoteFileIdKit
 
 _BLOB_PATH = re.compile(r"([0-9a-f]{2})/([0-9a-f]{2})/\1\2[0-9a-f]{60}")
 

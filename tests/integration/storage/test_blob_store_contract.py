@@ -13,10 +13,10 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from storage_kits import BlobStoreKit
 
 from cpbatch.application.ports.storage import BlobStore
 from cpbatch.domain.errors import StorageError
+from support.storage_kits import BlobStoreKit
 
 MISSING = "0" * 64
 ODD_SIZES = (1, 4093, 65_537, 7, 300_001, 12_289)

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from storage_kits import CredentialKit
 
 from cpbatch.adapters.crypto import FernetCipher, generate_secret_key
 from cpbatch.application.ports.credentials import CredentialRepository
+from support.storage_kits import CredentialKit
 
 ALICE, BOB = 1001, 2002
 SECRET = bytes(range(256))  # every byte value: ciphertext is binary, stored as is

@@ -18,13 +18,13 @@ import pytest
 import storage_samples as make
 from bson import ObjectId
 from gridfs import AsyncGridFSBucket
-from mongo_harness import MongoTestDatabase
-from mongo_server import MongoServer
-from ttl_monitor import ttl_monitor_period
 
 from cpbatch.adapters.mongo import GridFSBlobStore, MongoMetadataRepository, open_mongo
 from cpbatch.adapters.mongo.indexes import ORG_LISTINGS
 from cpbatch.domain.errors import StorageError, ValidationError
+from support.mongo.harness import MongoTestDatabase
+from support.mongo.server import MongoServer
+from support.mongo.ttl_monitor import ttl_monitor_period
 
 pytestmark = pytest.mark.mongo
 

@@ -6,10 +6,10 @@ from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import storage_samples as make
-from storage_kits import MetadataKit
 
 from cpbatch.application.ports.storage import MetadataRepository
 from cpbatch.domain.models import BatchSource, FileKind
+from support.storage_kits import MetadataKit
 
 HOUR = 3600.0
 ALICE, BOB = "tok:alice", "tok:bob"

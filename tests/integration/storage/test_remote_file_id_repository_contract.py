@@ -5,9 +5,9 @@ from __future__ import annotations
 import hashlib
 
 import pytest
-from storage_kits import RemoteFileIdKit
 
 from cpbatch.application.ports.credentials import RemoteFileIdRepository
+from support.storage_kits import RemoteFileIdKit
 
 BLOB = hashlib.sha256(b"a blob").hexdigest()
 OTHER = hashlib.sha256(b"another blob").hexdigest()

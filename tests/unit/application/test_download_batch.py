@@ -4,7 +4,6 @@ cache tier that holds it, else from upstream."""
 from pathlib import Path
 
 import pytest
-from fakes import FakeClassPlus, InMemoryBlobStore, Services, build_services, make_token
 
 from cpbatch.application.blob_cache import MemoryBlobCache
 from cpbatch.application.use_cases import DownloadBatch
@@ -14,6 +13,7 @@ from cpbatch.domain.errors import (
     ValidationError,
 )
 from cpbatch.domain.models import FileKind
+from support.fakes import FakeClassPlus, InMemoryBlobStore, Services, build_services, make_token
 
 ALICE = make_token("a")
 BOB = make_token("b")

@@ -1,11 +1,11 @@
 """FileFetcher: upstream bytes into the store of record, and a record only for whole files."""
 
 import pytest
-from fakes import FakeClassPlus, RecordingProgress, Services, build_services
 
 from cpbatch.application.ports import NullSyncProgress
 from cpbatch.domain.errors import DownloadFailedError, NotDownloadableError
 from cpbatch.domain.models import BatchFile, FileKind
+from support.fakes import FakeClassPlus, RecordingProgress, Services, build_services
 
 CONTENT = b"0123456789"
 

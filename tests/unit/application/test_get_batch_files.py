@@ -3,11 +3,11 @@
 from pathlib import PurePosixPath
 
 import pytest
-from fakes import FakeClassPlus, Services, build_services, make_token
 
 from cpbatch.application.use_cases import GetBatchFiles
 from cpbatch.domain.errors import BatchFileNotFoundError, ValidationError
 from cpbatch.domain.models import BatchSource, FileKind
+from support.fakes import FakeClassPlus, Services, build_services, make_token
 
 ALICE = make_token("a")
 BOB = make_token("b")

@@ -4,11 +4,11 @@ from dataclasses import replace
 from datetime import timedelta
 
 import pytest
-from fakes import FakeClassPlus, Services, build_services, make_token
 
 from cpbatch.application.listings import ListingService
 from cpbatch.application.use_cases import GetBatches, LookupOrg
 from cpbatch.domain.errors import AuthenticationError, OrgCodeNotFoundError, ValidationError
+from support.fakes import FakeClassPlus, Services, build_services, make_token
 
 TTL = 300.0
 ALICE = make_token("a")

@@ -1,11 +1,11 @@
 """GetFileInfo: one file's details, only if the caller's own listing shows it; moves no bytes."""
 
 import pytest
-from fakes import FakeClassPlus, build_services, make_token
 
 from cpbatch.application.use_cases import GetFileInfo
 from cpbatch.domain.errors import BatchFileNotFoundError, ValidationError
 from cpbatch.domain.models import FileKind
+from support.fakes import FakeClassPlus, build_services, make_token
 
 ALICE = make_token("a")
 BOB = make_token("b")

@@ -3,11 +3,11 @@
 from pathlib import Path
 
 import pytest
-from fakes import FakeClassPlus, Services, build_services, make_token
 
 from cpbatch.application.use_cases import SyncOrg, SyncRequest
 from cpbatch.domain.errors import ValidationError
 from cpbatch.domain.models import FileKind, SyncReport
+from support.fakes import FakeClassPlus, Services, build_services, make_token
 
 ALICE = make_token("a")
 CONTENT = {101: b"notes", 102: b"slides!", 103: b"PNG diagram", 201: b"x + y = z"}

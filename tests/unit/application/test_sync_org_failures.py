@@ -1,11 +1,11 @@
 """SyncOrg when files fail: each failure stays with its own file, with a reason, unrecorded."""
 
 import pytest
-from fakes import FakeClassPlus, Services, build_services, make_token
 
 from cpbatch.application.use_cases import SyncOrg, SyncRequest
 from cpbatch.domain.errors import AuthenticationError, DownloadFailedError, NotDownloadableError
 from cpbatch.domain.models import FileFailure, FileKind, SyncReport
+from support.fakes import FakeClassPlus, Services, build_services, make_token
 
 ALICE = make_token("a")
 CONTENT = {1: b"first file", 2: b"second file", 3: b"third file"}

@@ -1,10 +1,10 @@
 """SyncOrg's progress events and its bound on simultaneous downloads."""
 
 import pytest
-from fakes import FakeClassPlus, RecordingProgress, Services, build_services, make_token
 
 from cpbatch.application.use_cases import SyncOrg, SyncRequest
 from cpbatch.domain.models import FileKind, FileOutcome, SyncReport
+from support.fakes import FakeClassPlus, RecordingProgress, Services, build_services, make_token
 
 ALICE = make_token("a")
 

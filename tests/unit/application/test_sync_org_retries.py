@@ -2,10 +2,9 @@
 
 from contextlib import AbstractAsyncContextManager
 
-from fakes import FakeClassPlus, FakeFileStream, build_services, make_token
-
 from cpbatch.application.use_cases import SyncOrg, SyncRequest
 from cpbatch.domain.models import BatchFile
+from support.fakes import FakeClassPlus, FakeFileStream, build_services, make_token
 
 ALICE = make_token("a")
 

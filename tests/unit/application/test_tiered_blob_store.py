@@ -5,10 +5,10 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
-from fakes import InMemoryBlobStore
 
 from cpbatch.application.blob_cache import MemoryBlobCache, TieredBlobStore
 from cpbatch.domain.errors import StorageError
+from support.fakes import InMemoryBlobStore
 
 DATA = b"some stored bytes"
 SHA = hashlib.sha256(DATA).hexdigest()

@@ -6,10 +6,10 @@ from collections.abc import AsyncIterator
 from dataclasses import replace
 
 import pytest
-from fakes import FakeClassPlus, InMemoryBlobStore, Services, build_services, make_token
 
 from cpbatch.application.use_cases import SyncOrg, SyncRequest, VerifyReport, VerifyStore
 from cpbatch.domain.errors import StorageError
+from support.fakes import FakeClassPlus, InMemoryBlobStore, Services, build_services, make_token
 
 ALICE = make_token("a")
 CONTENT = {101: b"notes", 102: b"slides!", 103: b"diagram bytes", 104: b"algebra"}

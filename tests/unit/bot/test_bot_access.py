@@ -4,11 +4,11 @@ import logging
 from pathlib import Path
 
 import pytest
-from bot_world import ADMIN, ALICE, STRANGER, BotWorld, default_policy
 
-from conftest import ALICE_TOKEN, demo_gateway
 from cpbatch.application.bot import texts
 from cpbatch.application.bot.settings import BotPolicy
+from support.bot.demo import ALICE_TOKEN, demo_gateway
+from support.bot.world import ADMIN, ALICE, STRANGER, BotWorld, default_policy
 
 
 async def test_a_stranger_gets_one_polite_refusal_then_silence(

@@ -1,9 +1,8 @@
 """/start, /help, /cancel outside jobs, and what the bot says to text it did not ask for."""
 
-from bot_world import ADMIN, ALICE, BotWorld
-
-from conftest import ALICE_TOKEN
 from cpbatch.application.bot import texts
+from support.bot.demo import ALICE_TOKEN
+from support.bot.world import ADMIN, ALICE, BotWorld
 
 
 async def test_start_welcomes_and_says_what_the_bot_does(world: BotWorld) -> None:

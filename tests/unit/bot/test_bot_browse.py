@@ -3,12 +3,12 @@
 from pathlib import Path
 
 import pytest
-from bot_world import ALICE, BOB, BotWorld, default_policy
-from fakes import FakeClassPlus
 
-from conftest import ALICE_TOKEN, demo_gateway
 from cpbatch.application.bot import browse_texts, texts
 from cpbatch.domain.errors import DownloadFailedError
+from support.bot.demo import ALICE_TOKEN, demo_gateway
+from support.bot.world import ALICE, BOB, BotWorld, default_policy
+from support.fakes import FakeClassPlus
 
 PAGE = 8
 

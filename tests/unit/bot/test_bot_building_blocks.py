@@ -3,7 +3,6 @@
 import asyncio
 
 import pytest
-from fakes import FakeClock
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -15,6 +14,7 @@ from cpbatch.application.bot.jobs import JobManager
 from cpbatch.application.bot.login import normalize_mobile
 from cpbatch.application.bot.rate_limit import Admission, RequestRateLimiter
 from cpbatch.application.expiring import ExpiringStore
+from support.fakes import FakeClock
 
 
 def test_an_expiring_store_forgets_after_its_ttl_and_beyond_its_size() -> None:

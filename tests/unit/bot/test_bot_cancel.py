@@ -8,12 +8,11 @@ from collections.abc import AsyncIterator
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from pathlib import Path
 
-from bot_world import ALICE, BotWorld
-from fakes import FakeClassPlus, FakeFileStream
-
-from conftest import ALICE_TOKEN, demo_gateway
 from cpbatch.application.bot import texts
 from cpbatch.domain.models import BatchFile
+from support.bot.demo import ALICE_TOKEN, demo_gateway
+from support.bot.world import ALICE, BotWorld
+from support.fakes import FakeClassPlus, FakeFileStream
 
 
 class PausingClassPlus(FakeClassPlus):
@@ -123,9 +122,8 @@ async def test_cancel_during_upload_stops_it_and_cleans_up(world: BotWorld) -> N
 
 
 async def test_cancel_while_waiting_for_a_free_slot(tmp_path: Path) -> None:
-    from bot_world import BOB, default_policy
-
-    from conftest import BOB_TOKEN
+    from support.bot.demo import BOB_TOKEN
+    from support.bot.world import BOB, default_policy
 
     world = BotWorld(tmp_path, gateway=demo_gateway(), policy=default_policy(max_jobs=1))
     world.log_in(ALICE, "demo", ALICE_TOKEN)

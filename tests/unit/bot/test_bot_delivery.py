@@ -4,13 +4,12 @@ over, and a file uploaded once being re-sent by its Telegram id — only to enti
 import re
 from pathlib import Path
 
-from bot_world import ALICE, BOB, BotWorld
-from chat_fakes import FakeChat
-
-from conftest import ALICE_TOKEN, BOB_TOKEN, CAROL_TOKEN, NOTES, demo_gateway
 from cpbatch.application.bot import delivery_texts, texts
 from cpbatch.application.bot.callbacks import PickFile
 from cpbatch.domain.errors import DeliveryError
+from support.bot.chat import FakeChat
+from support.bot.demo import ALICE_TOKEN, BOB_TOKEN, CAROL_TOKEN, NOTES, demo_gateway
+from support.bot.world import ALICE, BOB, BotWorld
 
 CAROL = 13
 ALGEBRA = b"x + y = z"

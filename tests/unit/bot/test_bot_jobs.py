@@ -4,11 +4,10 @@ without cross-talk."""
 import asyncio
 from pathlib import Path
 
-from bot_world import ALICE, BOB, CAROL, BotWorld, default_policy
-from fakes import FakeClassPlus, make_token
-
-from conftest import ALICE_TOKEN, BOB_TOKEN, CAROL_TOKEN, demo_gateway
 from cpbatch.application.bot import texts
+from support.bot.demo import ALICE_TOKEN, BOB_TOKEN, CAROL_TOKEN, demo_gateway
+from support.bot.world import ALICE, BOB, CAROL, BotWorld, default_policy
+from support.fakes import FakeClassPlus, make_token
 
 
 async def pick(world: BotWorld, user: int, batch: str, file: str) -> tuple[str | None, bool]:

@@ -1,11 +1,11 @@
 """/login (org code -> mobile -> one-time code), /token and /logout."""
 
 import pytest
-from bot_world import ALICE, BotWorld
 
-from conftest import ALICE_TOKEN, CAROL_TOKEN
 from cpbatch.application.bot import texts
 from cpbatch.domain.errors import RateLimitExceededError
+from support.bot.demo import ALICE_TOKEN, CAROL_TOKEN
+from support.bot.world import ALICE, BotWorld
 
 CAROL = 13
 MOBILE = "9876543210"

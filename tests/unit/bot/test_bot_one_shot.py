@@ -2,10 +2,10 @@
 and how to run it again, and asks no question (so it offers no "try again, or /cancel")."""
 
 import pytest
-from bot_world import ALICE, BotWorld
 
 from cpbatch.application.bot import texts
 from cpbatch.domain.errors import DownloadFailedError
+from support.bot.world import ALICE, BotWorld
 
 CAROL = 13
 NOT_A_TOKEN = "eyJ" + "z" * 10 + ".b.c"  # shaped like a token; ClassPlus does not know it

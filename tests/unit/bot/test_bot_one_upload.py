@@ -9,11 +9,11 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from bot_world import ALICE, BOB, BotWorld, default_policy
 
-from conftest import ALICE_TOKEN, BOB_TOKEN, demo_gateway
 from cpbatch.application.bot import delivery_texts, texts
 from cpbatch.domain.errors import DeliveryError
+from support.bot.demo import ALICE_TOKEN, BOB_TOKEN, demo_gateway
+from support.bot.world import ALICE, BOB, BotWorld, default_policy
 
 ALGEBRA = b"x + y = z"
 SPLIT = b"0123456789abcdefghijKLMNO"  # three parts of at most 10 bytes

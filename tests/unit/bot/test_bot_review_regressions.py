@@ -6,10 +6,9 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 
-from bot_world import ALICE, BOB, BotWorld, default_policy
-
-from conftest import ALICE_TOKEN, BOB_TOKEN, demo_gateway
 from cpbatch.application.bot import texts
+from support.bot.demo import ALICE_TOKEN, BOB_TOKEN, demo_gateway
+from support.bot.world import ALICE, BOB, BotWorld, default_policy
 
 
 # -- 1. secrets: a token sent where an org code is expected stays in the chat (and is echoed)

@@ -8,10 +8,10 @@ import asyncio
 from collections.abc import Awaitable, Callable
 
 import pytest
-from fakes import InMemoryRemoteFileIds
 
 from cpbatch.application.bot.shared_uploads import SharedUploads
 from cpbatch.domain.errors import DeliveryError
+from support.fakes import InMemoryRemoteFileIds
 
 SHA = "a" * 64
 

@@ -8,14 +8,14 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from bot_world import ALICE, BOB, BotWorld, default_policy
 
-from conftest import ALICE_TOKEN, BOB_TOKEN, demo_gateway
 from cpbatch.application.bot import delivery_texts
 from cpbatch.application.bot.parts import split_into_parts
 from cpbatch.application.bot.settings import TELEGRAM_MAX_UPLOAD_BYTES, BotPolicy
 from cpbatch.domain.errors import StorageError
 from cpbatch.domain.models import FileRecord, StoredFile
+from support.bot.demo import ALICE_TOKEN, BOB_TOKEN, demo_gateway
+from support.bot.world import ALICE, BOB, BotWorld, default_policy
 
 GIB = 1024**3
 MIB = 1024**2

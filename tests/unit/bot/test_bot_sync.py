@@ -1,11 +1,10 @@
 """/sync ORG [BATCH]: every downloadable file of a batch (admins: of the org), one progress
 message for the job, and a summary of what was sent, skipped and why anything failed."""
 
-from bot_world import ADMIN, ALICE, BOB, BotWorld
-
-from conftest import ALICE_TOKEN
 from cpbatch.application.bot import delivery_texts, texts
 from cpbatch.domain.errors import DeliveryError, DownloadFailedError
+from support.bot.demo import ALICE_TOKEN
+from support.bot.world import ADMIN, ALICE, BOB, BotWorld
 
 
 async def test_sync_needs_an_org_and_for_most_users_a_batch(world: BotWorld) -> None:

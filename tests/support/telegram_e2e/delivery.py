@@ -7,7 +7,7 @@ from collections import Counter
 from collections.abc import Sequence
 from typing import Any
 
-from tg_e2e_chat import BotChat, Message
+from support.telegram_e2e.chat import BotChat, Message
 
 Entry = dict[str, Any]
 

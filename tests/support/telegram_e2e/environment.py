@@ -18,16 +18,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from tg_e2e_chat import BotChat
-from tg_e2e_delivery import Manifest
-from tg_e2e_paths import Locations
-from tg_e2e_piltover import Person, PiltoverServer, create_bot, load_kit, sign_up
-from tg_e2e_processes import SIMULATOR_SEED, BotProcess, SimulatorProcess, manifest
-from tg_e2e_results import ResultTable
-from tg_e2e_screens import MOBILE, ORG
-
 from cpbatch.adapters.crypto import generate_secret_key
 from cpbatch.entrypoints.simulator.otp import expected_otp
+from support.telegram_e2e.chat import BotChat
+from support.telegram_e2e.delivery import Manifest
+from support.telegram_e2e.paths import Locations
+from support.telegram_e2e.piltover import Person, PiltoverServer, create_bot, load_kit, sign_up
+from support.telegram_e2e.processes import SIMULATOR_SEED, BotProcess, SimulatorProcess, manifest
+from support.telegram_e2e.results import ResultTable
+from support.telegram_e2e.screens import MOBILE, ORG
 
 
 @dataclass(repr=False)  # pytest prints a failing step's arguments: never the secrets

@@ -8,8 +8,12 @@ from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
-from chat_fakes import FakeChat, Message
-from fakes import (
+from cpbatch.application.bot.builder import build_conversation
+from cpbatch.application.bot.events import IncomingCallback, IncomingMessage
+from cpbatch.application.bot.settings import BotPolicy
+from cpbatch.domain.identifiers import AccessToken
+from support.bot.chat import FakeChat, Message
+from support.fakes import (
     FakeCipher,
     FakeClassPlus,
     FakeClock,
@@ -19,11 +23,6 @@ from fakes import (
     Services,
     build_services,
 )
-
-from cpbatch.application.bot.builder import build_conversation
-from cpbatch.application.bot.events import IncomingCallback, IncomingMessage
-from cpbatch.application.bot.settings import BotPolicy
-from cpbatch.domain.identifiers import AccessToken
 
 ADMIN = 1
 ALICE = 11

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from types import ModuleType
 from typing import Any
 
-from tg_e2e_paths import Locations, piltover_listening
+from support.telegram_e2e.paths import Locations, piltover_listening
 
 BOTFATHER = "botfather"
 _TOKEN_IN_REPLY = re.compile(r"\b(\d+:[A-Za-z0-9_-]{30,})\b")

@@ -18,12 +18,12 @@ from typing import Any
 import bson
 import pytest
 from gridfs import GridFSBucket
-from mongo_server import MongoServer
 from pymongo import AsyncMongoClient, MongoClient
 from pymongo.database import Database as SyncDatabase
 
 from cpbatch.adapters.mongo import open_mongo
 from cpbatch.adapters.mongo.handles import Database
+from support.mongo.server import MongoServer
 
 # The MongoDB case of a fixture parametrized by implementation.
 MONGODB = pytest.param("mongodb", marks=pytest.mark.mongo)

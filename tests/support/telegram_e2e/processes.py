@@ -18,11 +18,11 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from tg_e2e_paths import REPO_ROOT
+from support.telegram_e2e.paths import REPO_ROOT
 
 SIMULATOR_SEED = 7  # the demo world's; fixes file bytes, ids and OTPs
 LARGE_FILE = "300MiB"
-LAUNCHER = Path(__file__).with_name("tg_e2e_launcher.py")
+LAUNCHER = Path(__file__).with_name("launcher.py")
 _CPBATCH_PREFIXES = ("CLASSPLUS_", "MONGODB_", "DATA_DIR", "BOT_", "TELEGRAM_", "SECRET_KEY")
 _WORLD = ["--world", "demo", "--seed", str(SIMULATOR_SEED), "--large-file", LARGE_FILE]
 

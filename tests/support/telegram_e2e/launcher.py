@@ -1,4 +1,4 @@
-"""Runs the real `cpbatch bot` against piltover: `python tg_e2e_launcher.py`.
+"""Runs the real `cpbatch bot` against piltover: `python launcher.py`.
 
 The kit's `piltover_patch` (in TELEGRAM_E2E_KIT; it needs PILTOVER_DIR) makes every pyrogram
 Client trust piltover's RSA key and connect to 127.0.0.1:4430. It must be imported before any

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from tg_e2e_chat import BotChat, Message
+from support.telegram_e2e.chat import BotChat, Message
 
 ORG = "learnwell"
 MOBILE = "9000000001"  # the org's first user: the manifest lists what this account sees
