@@ -310,7 +310,7 @@ async def _s4(
     """DownloadBatch in this process against the simulator process: per-call milliseconds of
     each tier, which tier each call says it was served from, and upstream calls during hits."""
     from cpbatch.domain.identifiers import AccessToken
-    from cpbatch.entrypoints.bootstrap import running
+    from cpbatch.entrypoints.bootstrap import resolved, running
     from cpbatch.entrypoints.config import load_settings
     from cpbatch.entrypoints.logging_setup import configure_logging
 
@@ -338,7 +338,7 @@ async def _s4(
 
     async def timed(app: Any, tier: str) -> None:
         started = time.perf_counter()
-        got = await app.download_batch.execute(token, ORG_CODE, file_id)
+        got = await (await resolved(app.download_batch())).execute(token, ORG_CODE, file_id)
         timings[tier].append((time.perf_counter() - started) * 1000)
         sources[tier][got.source] += 1
 
@@ -346,7 +346,7 @@ async def _s4(
         data_dir = ctx.workdir("S4-upstream")
         try:
             async with running(settings(data_dir)) as app:
-                await app.download_batch.execute(token, ORG_CODE, warm_id)
+                await (await resolved(app.download_batch())).execute(token, ORG_CODE, warm_id)
                 await timed(app, "upstream")
         finally:
             remove(data_dir)
@@ -357,7 +357,7 @@ async def _s4(
         try:
             async with running(settings(data_dir, **extra)) as app:
                 for _ in range(2):  # store it, then let the tier settle
-                    await app.download_batch.execute(token, ORG_CODE, file_id)
+                    await (await resolved(app.download_batch())).execute(token, ORG_CODE, file_id)
                 sim.reset_stats()
                 for _ in range(iterations[tier]):
                     await timed(app, tier)

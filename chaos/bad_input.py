@@ -49,7 +49,7 @@ from cpbatch.adapters.classplus.fields import Fields, parse_time
 from cpbatch.adapters.classplus.kinds import classify_document
 from cpbatch.adapters.classplus.url_policy import check_file_url
 from cpbatch.adapters.filesystem.blob_store import FilesystemBlobStore
-from cpbatch.adapters.sqlite.repository import SqliteMetadataRepository
+from cpbatch.adapters.sqlite import SqliteDatabase
 from cpbatch.application.blob_cache import TieredBlobStore
 from cpbatch.application.bot.callbacks import (
     KEY_BYTES,
@@ -1042,7 +1042,7 @@ async def _size_checks(tally: Tally, cases: list[SizeCase], workdir: Path) -> No
         site = web.TCPSite(runner, "127.0.0.1", 0)
         await site.start()
         port = runner.addresses[0][1]
-        repository = await SqliteMetadataRepository.open(workdir / "sizes.sqlite3")
+        repository = await SqliteDatabase.open(workdir / "sizes.sqlite3")
         try:
             for number, case in enumerate(cases):
                 tally.tick("max_file_size")
@@ -1062,7 +1062,7 @@ async def _one_size_case(
     port: int,
     manifest: list[dict[str, Any]],
     workdir: Path,
-    repository: SqliteMetadataRepository,
+    repository: SqliteDatabase,
 ) -> None:
     if case.host == "simulator":
         entry = manifest[case.pick % len(manifest)]
@@ -1090,7 +1090,7 @@ async def _one_size_case(
     blobs = TieredBlobStore(None, (FilesystemBlobStore(root, fsync=False),))
     refused = stored_sha = None
     async with ClassPlusHttpGateway(config) as gateway:
-        fetcher = FileFetcher(gateway, blobs, repository)
+        fetcher = FileFetcher(gateway, blobs, repository.file_records)
         try:
             fetched = await fetcher.fetch(file, _Silent())
             stored_sha = fetched.stored.sha256
@@ -1099,7 +1099,7 @@ async def _one_size_case(
         except Exception as error:
             tally.violation("max_file_size", f"{type(error).__name__}: {error}", case)
             return
-    record = (await repository.get_records([file.record_key])).get(file.record_key)
+    record = (await repository.file_records.get_records([file.record_key])).get(file.record_key)
     left = _files_in(root)
     if size > limit:
         if refused is None or "MAX_FILE_SIZE" not in refused:

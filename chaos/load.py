@@ -1,6 +1,6 @@
 """Load: the bot's conversation engine with hundreds of users at once.
 
-The engine is composed exactly as `cpbatch bot` composes it (BotContainer: the ClassPlus HTTP
+The engine is composed exactly as `cpbatch bot` composes it (Container: the ClassPlus HTTP
 adapter, SQLite, the filesystem blob store, Fernet), with only the chat port replaced by an
 in-memory one. Upstream is the ClassPlus simulator in its own process on loopback (so its CPU
 and memory are not counted), serving a world where every user has different entitlements:
@@ -429,9 +429,9 @@ def _bot_settings() -> Any:
 async def _scenario(users: int, workdir: Path) -> dict[str, object]:
     from dependency_injector import providers
 
-    from cpbatch.entrypoints.bootstrap import running
-    from cpbatch.entrypoints.bot_container import BotContainer
+    from cpbatch.entrypoints.bootstrap import resolved, running
     from cpbatch.entrypoints.config import load_settings
+    from cpbatch.entrypoints.container import Container
 
     expected = manifests(load_world(users), users)
     async with simulator_process(users, workdir) as sim:
@@ -448,7 +448,7 @@ async def _scenario(users: int, workdir: Path) -> dict[str, object]:
             env_file=None,
         )
         bot_settings = _bot_settings()
-        container = BotContainer(settings=settings, bot_settings=bot_settings)
+        container = Container(settings=settings, bot_settings=bot_settings)
         chat = LoadChat()
 
         async def no_telegram() -> AsyncIterator[None]:
@@ -457,7 +457,7 @@ async def _scenario(users: int, workdir: Path) -> dict[str, object]:
         container.telegram_client.override(providers.Resource(no_telegram))
         container.chat.override(providers.Object(chat))
         async with running(settings, container):
-            conversation = await container.conversation()  # type: ignore[misc]
+            conversation = await resolved(container.conversation())
             await conversation.start()
             policy = container.policy()
             driver = Users(conversation, chat)

@@ -6,7 +6,7 @@ What runs, against the ClassPlus simulator on loopback:
     (5xx, 429, connection resets), an expired and a forged token, a MongoDB URI with a password
     (MONGODB_TIMEOUT=0.5: it must fail with the password redacted), and `cpbatch bot` with bot
     settings that stop it at start;
-  * the real composed bot (BotContainer: SQLite, Fernet, the ClassPlus adapter, the
+  * the real composed bot (Container: SQLite, Fernet, the ClassPlus adapter, the
     conversation, the Pyrogram chat adapter) with only the Telegram network replaced by a fake
     client: /login (org, mobile, OTP, a wrong OTP first), /token in one message and in steps,
     /getbatches, a file and "Download all"; then the access-control probes (a stranger, forged
@@ -489,12 +489,13 @@ async def _eventually(check: Callable[[], bool], timeout_s: float = 30.0) -> Non
 
 @asynccontextmanager
 async def composed_bot(base_url: str, data_dir: Path, bot_settings: Any) -> AsyncIterator[BotRun]:
-    """`cpbatch bot` as BotContainer composes it, with a FakeTelegram for the Telegram client."""
+    """`cpbatch bot` as Container composes it, with a FakeTelegram for the Telegram client."""
     from dependency_injector import providers
 
-    from cpbatch.entrypoints.bot_container import BotContainer
+    from cpbatch.entrypoints.bootstrap import resolved
     from cpbatch.entrypoints.bot_runner import serve_bot
     from cpbatch.entrypoints.config import load_settings
+    from cpbatch.entrypoints.container import Container
 
     settings = load_settings(
         {
@@ -508,7 +509,7 @@ async def composed_bot(base_url: str, data_dir: Path, bot_settings: Any) -> Asyn
         },
         env_file=None,
     )
-    container = BotContainer(settings=settings, bot_settings=bot_settings)
+    container = Container(settings=settings, bot_settings=bot_settings)
     client = FakeTelegram()
 
     async def started_client() -> AsyncIterator[FakeTelegram]:
@@ -520,7 +521,7 @@ async def composed_bot(base_url: str, data_dir: Path, bot_settings: Any) -> Asyn
     await _eventually(lambda: len(client.handlers) == 2 or serving.done())
     if serving.done():
         serving.result()  # raises what stopped it
-    conversation = await container.conversation()  # type: ignore[misc]
+    conversation = await resolved(container.conversation())
     try:
         yield BotRun(client, conversation, container.policy())
     finally:

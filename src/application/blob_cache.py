@@ -70,15 +70,17 @@ class TieredBlobStore:
             await upper.put(self.record.read(stored.sha256))
         return stored
 
-    async def locate(self, sha256: str, size: int) -> str | None:
+    async def locate(self, sha256: str, size: int, *, warm: bool = False) -> str | None:
         """The name of the fastest tier holding this blob at this size, promoting it upward
-        (into faster persistent tiers; into memory only when it is read)."""
+        into faster persistent tiers; with `warm`, also into memory when it fits there."""
         if self.memory is not None and self.memory.get(sha256) is not None:
             return self.memory.name
         for index, tier in enumerate(self._tiers):
             if await tier.stat(sha256) == size:
                 for upper in self._tiers[:index]:
                     await upper.put(tier.read(sha256))
+                if warm and self.memory is not None and self.memory.accepts(size):
+                    await self.read_bytes(sha256, size)
                 return tier.name
         return None
 

@@ -3,42 +3,26 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from cpbatch.application.blob_cache import TieredBlobStore
-from cpbatch.application.ports import ClassPlusGateway, MetadataRepository, SyncProgress
+from cpbatch.application.ports import CoursePlatform, FileRecords, SyncProgress
+from cpbatch.application.ports.services import Fetched, StoredBlobs
 from cpbatch.domain.errors import DownloadFailedError, NotDownloadableError
-from cpbatch.domain.models import BatchFile, FileRecord, StoredFile
-
-
-@dataclass(frozen=True, slots=True)
-class Fetched:
-    stored: StoredFile
-    record: FileRecord
-    resumes: int
+from cpbatch.domain.models import BatchFile, FileRecord
 
 
 class FileFetcher:
-    def __init__(
-        self, gateway: ClassPlusGateway, blobs: TieredBlobStore, repository: MetadataRepository
-    ) -> None:
-        self._gateway = gateway
+    def __init__(self, platform: CoursePlatform, blobs: StoredBlobs, records: FileRecords) -> None:
+        self._platform = platform
         self._blobs = blobs
-        self._repository = repository
-
-    @property
-    def retries(self) -> int:
-        """Requests the gateway has retried so far, for every caller that shares it (the
-        listings too, as composed): a sync reports the difference across its run."""
-        return self._gateway.retries
+        self._records = records
 
     async def fetch(self, file: BatchFile, progress: SyncProgress) -> Fetched:
         """Stream the file into the store of record, then save its record. Nothing is recorded
         unless the bytes were stored whole (size checked against upstream's)."""
         if not file.downloadable:
             raise NotDownloadableError(f"{file.name}: {file.why_not_downloadable}.")
-        async with self._gateway.open_file(file) as stream:
+        async with self._platform.open_file(file) as stream:
             progress.file_started(file, stream.size)
 
             async def counted() -> AsyncIterator[bytes]:
@@ -66,5 +50,5 @@ class FileFetcher:
             name=file.name,
             recorded_at=datetime.now(UTC),
         )
-        await self._repository.save_record(record)
+        await self._records.save_record(record)
         return Fetched(stored=stored, record=record, resumes=resumes)

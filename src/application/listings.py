@@ -11,7 +11,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 
 from cpbatch.application.expiring import ExpiringStore
-from cpbatch.application.ports import ClassPlusGateway, MetadataRepository
+from cpbatch.application.ports import CoursePlatform, ListingCache
 from cpbatch.domain.errors import AuthenticationError, BatchFileNotFoundError, CpbatchError
 from cpbatch.domain.identifiers import AccessToken, OrgCode
 from cpbatch.domain.models import Batch, BatchFile, OrgListing
@@ -21,15 +21,15 @@ from cpbatch.domain.selectors import BatchSelector
 class ListingService:
     def __init__(
         self,
-        gateway: ClassPlusGateway,
-        repository: MetadataRepository,
+        platform: CoursePlatform,
+        cache: ListingCache,
         ttl_s: float,
         *,
         memory_entries: int = 512,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
-        self._gateway = gateway
-        self._repository = repository
+        self._platform = platform
+        self._cache = cache
         self._ttl_s = ttl_s
         self._orgs: ExpiringStore[tuple[str, str], OrgListing] = ExpiringStore(
             ttl_s, clock, max_entries=memory_entries
@@ -45,16 +45,14 @@ class ListingService:
         if not force_refresh:
             if (memo := self._orgs.get(key)) is not None:
                 return memo
-            # Not memoized: the repository knows when it was fetched and expires it itself.
-            stored = await self._repository.load_org_listing(
-                token.principal, code.value, self._ttl_s
-            )
+            # Not memoized: the cache knows when it was fetched and expires it itself.
+            stored = await self._cache.load_org_listing(token.principal, code.value, self._ttl_s)
             if stored is not None:
                 return stored
-        org = await self._gateway.lookup_org(code)
-        batches = await self._gateway.list_batches(org, token)
+        org = await self._platform.lookup_org(code)
+        batches = await self._platform.list_batches(org, token)
         listing = OrgListing(org=org, batches=tuple(batches), fetched_at=datetime.now(UTC))
-        await self._repository.save_org_listing(token.principal, listing)
+        await self._cache.save_org_listing(token.principal, listing)
         self._orgs.put(key, listing)
         return listing
 
@@ -65,12 +63,12 @@ class ListingService:
         if not force_refresh:
             if (memo := self._files.get(key)) is not None:
                 return memo
-            # Not memoized: the repository knows when it was fetched and expires it itself.
-            stored = await self._repository.load_batch_files(token.principal, batch, self._ttl_s)
+            # Not memoized: the cache knows when it was fetched and expires it itself.
+            stored = await self._cache.load_batch_files(token.principal, batch, self._ttl_s)
             if stored is not None:
                 return tuple(stored)
-        files = tuple(await self._gateway.list_files(batch, token))
-        await self._repository.save_batch_files(token.principal, batch, files)
+        files = tuple(await self._platform.list_files(batch, token))
+        await self._cache.save_batch_files(token.principal, batch, files)
         self._files.put(key, files)
         return files
 

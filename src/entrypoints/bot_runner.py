@@ -16,10 +16,10 @@ import structlog
 from cpbatch.adapters.crypto import generate_secret_key
 from cpbatch.adapters.health import health_app, serve_health, storage_status
 from cpbatch.adapters.telegram import TelegramUpdates, is_online
-from cpbatch.entrypoints.bootstrap import running
+from cpbatch.entrypoints.bootstrap import resolved, running
 from cpbatch.entrypoints.bot_config import BotSettings
-from cpbatch.entrypoints.bot_container import BotContainer
 from cpbatch.entrypoints.config import Settings
+from cpbatch.entrypoints.container import Container
 
 log = structlog.get_logger(__name__)
 
@@ -31,7 +31,7 @@ async def run_bot(settings: Settings, bot: BotSettings) -> None:
     # pyrogram appends Telegram errors it does not know to ./unknown_errors.txt, and fails
     # with PermissionError where it cannot (a read-only /app): work in the bot's own folder.
     await asyncio.to_thread(_enter, settings.data_dir / "telegram")
-    await serve_bot(BotContainer(settings=settings, bot_settings=bot), settings, _stop_signal())
+    await serve_bot(Container(settings=settings, bot_settings=bot), settings, _stop_signal())
 
 
 def _absolute_paths(settings: Settings) -> Settings:
@@ -49,14 +49,12 @@ def _enter(folder: Path) -> None:
     os.chdir(folder)
 
 
-async def serve_bot(
-    container: BotContainer, settings: Settings, stop: asyncio.Future[None]
-) -> None:
+async def serve_bot(container: Container, settings: Settings, stop: asyncio.Future[None]) -> None:
     """Serve updates until `stop` resolves; running jobs are cancelled and cleaned up after."""
     async with running(settings, container):
-        conversation = await container.conversation()  # type: ignore[misc]
+        conversation = await resolved(container.conversation())
         await conversation.start()
-        client = await container.telegram_client()
+        client = await resolved(container.telegram_client())
         # Registered after the client started: the chat port needs the client, the
         # conversation the chat port, and the update handler the conversation.
         TelegramUpdates(conversation).register(client)
@@ -66,7 +64,7 @@ async def serve_bot(
             if bot_settings.port is None:
                 await stop
             else:
-                storage = await container.storage()  # type: ignore[misc]
+                storage = await resolved(container.storage())
                 check = partial(_health, storage.ping, client)
                 async with serve_health(health_app(check), bot_settings.port):
                     await stop

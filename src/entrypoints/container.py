@@ -1,28 +1,43 @@
-"""The composition root: one dependency-injector container built from validated Settings.
+"""The composition root of every door (CLI, Python API, bot): one dependency-injector
+container built from validated Settings.
 
-Shared clients are Resources with explicit start and shutdown; use cases are Factories. Tests
+Shared clients are Resources, opened when first resolved and closed by
+`shutdown_resources()`; a command resolves only what it uses, so `cpbatch org` opens no
+database and no command but `cpbatch bot` starts Telegram. Use cases are Factories. Tests
 replace providers with `container.<name>.override(...)`."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+import time
+from collections.abc import AsyncIterator, Callable
 
 from dependency_injector import containers, providers
 
 from cpbatch.adapters.classplus.gateway import ClassPlusHttpGateway
 from cpbatch.adapters.classplus.settings import ClassPlusSettings
+from cpbatch.application import use_cases as uc
 from cpbatch.application.blob_cache import MemoryBlobCache, TieredBlobStore
+from cpbatch.application.bot.access import AccessControl
+from cpbatch.application.bot.browse import BrowseFlow
+from cpbatch.application.bot.callbacks import CallbackRegistry
+from cpbatch.application.bot.commands import CommandRouter
+from cpbatch.application.bot.conversation import BotConversation
+from cpbatch.application.bot.credentials import TokenVault
+from cpbatch.application.bot.delivery import FileSender
+from cpbatch.application.bot.dialog import Dialog
+from cpbatch.application.bot.downloads import DownloadFlow
+from cpbatch.application.bot.gate import Gate
+from cpbatch.application.bot.job_runner import ChatJobRunner
+from cpbatch.application.bot.jobs import JobManager
+from cpbatch.application.bot.login import LoginFlow
+from cpbatch.application.bot.rate_limit import RequestRateLimiter
+from cpbatch.application.bot.state import Step, UserLocks
+from cpbatch.application.bot.sync_command import SyncCommand
+from cpbatch.application.expiring import ExpiringStore
 from cpbatch.application.fetching import FileFetcher
 from cpbatch.application.listings import ListingService
-from cpbatch.application.use_cases import (
-    DownloadBatch,
-    GetBatches,
-    GetBatchFiles,
-    GetFileInfo,
-    LookupOrg,
-    SyncOrg,
-    VerifyStore,
-)
+from cpbatch.entrypoints import bot_wiring
+from cpbatch.entrypoints.bot_config import BotSettings
 from cpbatch.entrypoints.config import MIB, Settings
 from cpbatch.entrypoints.storage import open_storage
 
@@ -57,22 +72,125 @@ def memory_cache(settings: Settings) -> MemoryBlobCache | None:
     return MemoryBlobCache(settings.memory_cache_mb * MIB, settings.memory_cache_item_mb * MIB)
 
 
+def step_store(ttl_s: float, clock: Callable[[], float]) -> ExpiringStore[int, Step]:
+    """The question each user is being asked (org code, mobile, OTP...), forgotten after ttl."""
+    return ExpiringStore(ttl_s, clock)
+
+
 class Container(containers.DeclarativeContainer):
     settings = providers.Dependency(instance_of=Settings)
+    clock = providers.Object(time.monotonic)
 
+    # --- adapters (ports) ------------------------------------------------------------
     classplus_settings = providers.Singleton(classplus_settings, settings)
-    gateway = providers.Resource(open_gateway, classplus_settings)
+    gateway = providers.Resource(open_gateway, classplus_settings)  # CoursePlatform, OtpLogin
     storage = providers.Resource(open_storage, settings)
-    metadata = storage.provided.metadata
+    file_records = storage.provided.file_records
+    listing_cache = storage.provided.listing_cache
+    sync_history = storage.provided.sync_history
+    credentials = storage.provided.credentials
+    remote_file_ids = storage.provided.remote_file_ids
+
+    # --- application services --------------------------------------------------------
     memory = providers.Singleton(memory_cache, settings)
     blobs = providers.Singleton(TieredBlobStore, memory, storage.provided.tiers)
-    listings = providers.Singleton(ListingService, gateway, metadata, settings.provided.cache_ttl)
-    fetcher = providers.Singleton(FileFetcher, gateway, blobs, metadata)
+    listings = providers.Singleton(
+        ListingService, gateway, listing_cache, settings.provided.cache_ttl, clock=clock
+    )
+    fetcher = providers.Singleton(FileFetcher, gateway, blobs, file_records)
 
-    lookup_org = providers.Factory(LookupOrg, gateway)
-    get_batches = providers.Factory(GetBatches, listings)
-    get_batch_files = providers.Factory(GetBatchFiles, listings)
-    file_info = providers.Factory(GetFileInfo, listings)
-    download_batch = providers.Factory(DownloadBatch, listings, blobs, metadata, fetcher)
-    sync_org = providers.Factory(SyncOrg, listings, blobs, metadata, fetcher)
-    verify_store = providers.Factory(VerifyStore, metadata, blobs.provided.record)
+    # --- use cases -------------------------------------------------------------------
+    lookup_org = providers.Factory(uc.LookupOrg, gateway)
+    get_batches = providers.Factory(uc.GetBatches, listings)
+    get_batch_files = providers.Factory(uc.GetBatchFiles, listings)
+    file_info = providers.Factory(uc.GetFileInfo, listings)
+    download_batch = providers.Factory(uc.DownloadBatch, listings, blobs, file_records, fetcher)
+    read_file = providers.Factory(uc.ReadFile, blobs)
+    sync_org = providers.Factory(uc.SyncOrg, listings, blobs, file_records, sync_history, fetcher)
+    verify_store = providers.Factory(uc.VerifyStore, file_records, blobs.provided.record)
+    request_otp = providers.Factory(uc.RequestOtp, gateway)
+    verify_otp = providers.Factory(uc.VerifyOtp, gateway, gateway)
+    check_token = providers.Factory(uc.CheckToken, gateway)
+    check_access = providers.Factory(uc.CheckAccess, listings, gateway)
+
+    # --- the bot (resolved only by `cpbatch bot`) ------------------------------------
+    bot_settings = providers.Dependency(instance_of=BotSettings)
+    policy = providers.Singleton(bot_wiring.bot_policy, bot_settings, settings)
+    cipher = providers.Singleton(bot_wiring.fernet_cipher, bot_settings)
+    telegram_client = providers.Resource(bot_wiring.telegram_client, bot_settings, settings)
+    chat = providers.Singleton(bot_wiring.pyrogram_chat, telegram_client)
+
+    access = providers.Singleton(AccessControl, policy, clock)
+    limiter = providers.Singleton(
+        RequestRateLimiter,
+        policy.provided.rate_count,
+        policy.provided.rate_period_s,
+        clock,
+    )
+    gate = providers.Singleton(Gate, chat, access, limiter)
+    steps = providers.Singleton(step_store, policy.provided.state_ttl_s, clock)
+    dialog = providers.Singleton(Dialog, chat, steps, policy.provided.max_attempts)
+    callbacks = providers.Singleton(CallbackRegistry, policy.provided.callback_ttl_s, clock)
+    locks = providers.Singleton(UserLocks)
+    jobs = providers.Singleton(JobManager, policy.provided.max_jobs)
+    vault = providers.Singleton(TokenVault, credentials, cipher)
+    runner = providers.Singleton(
+        ChatJobRunner, chat, jobs, clock, policy.provided.progress_interval_s
+    )
+    sender = providers.Singleton(
+        FileSender,
+        chat,
+        download_batch,
+        blobs,
+        file_records,
+        remote_file_ids,
+        providers.Callable(bot_wiring.outgoing_dir, settings),
+        policy.provided.max_part_size,
+    )
+    browse = providers.Singleton(
+        BrowseFlow,
+        dialog,
+        vault,
+        lookup_org,
+        get_batches,
+        get_batch_files,
+        callbacks,
+        policy.provided.page_size,
+        file_records,
+    )
+    downloads = providers.Singleton(
+        DownloadFlow,
+        vault,
+        file_info,
+        get_batch_files,
+        sender,
+        runner,
+        confirm_access=check_access,
+    )
+    login = providers.Singleton(
+        LoginFlow, dialog, vault, lookup_org, request_otp, verify_otp, check_token
+    )
+    sync_command = providers.Singleton(
+        SyncCommand,
+        dialog,
+        access,
+        vault,
+        sync_org,
+        sender,
+        runner,
+        policy.provided.sync_concurrency,
+    )
+    commands = providers.Singleton(CommandRouter, dialog, access, jobs, login, browse, sync_command)
+    conversation = providers.Singleton(
+        BotConversation,
+        chat=chat,
+        gate=gate,
+        dialog=dialog,
+        callbacks=callbacks,
+        locks=locks,
+        jobs=jobs,
+        sender=sender,
+        browse=browse,
+        downloads=downloads,
+        commands=commands,
+    )

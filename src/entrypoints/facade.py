@@ -5,8 +5,8 @@ The seed called files "batches": `download_batch` and `get_batch_info` take a FI
 `get_batches_by_org_code` returns batches with their files. Unlike the seed, a download lands on
 disk (`path`) and `file_data` carries bytes only for files up to INLINE_FILE_LIMIT_MB.
 
-For asyncio programs use the use cases directly: `async with entrypoints.bootstrap.running(
-settings) as app: await app.sync_org.execute(...)`.
+For asyncio programs use the use cases directly: `async with cpbatch.entrypoints.bootstrap.running(
+settings) as container: sync = await resolved(container.sync_org()); await sync.execute(...)`.
 """
 
 from __future__ import annotations
@@ -25,8 +25,9 @@ from cpbatch.domain.errors import CpbatchError
 from cpbatch.domain.identifiers import AccessToken
 from cpbatch.domain.sizes import format_bytes
 from cpbatch.entrypoints import presenters
-from cpbatch.entrypoints.bootstrap import App, running
+from cpbatch.entrypoints.bootstrap import resolved, running
 from cpbatch.entrypoints.config import MIB, Settings, load_settings
+from cpbatch.entrypoints.container import Container
 from cpbatch.entrypoints.logging_setup import configure_logging
 
 T = TypeVar("T")
@@ -42,18 +43,22 @@ class BatchFileAPI:
         self._token = token or self._settings.classplus_token
         self._runner = asyncio.Runner()
         self._stack: AsyncExitStack | None = None
-        self._app: App | None = None
+        self._container: Container | None = None
 
     def get_batches_by_org_code(
         self, org_code: str, *, include_files: bool = True, force_refresh: bool = False
     ) -> Envelope:
-        async def work(app: App, token: AccessToken) -> Envelope:
-            listing = await app.get_batches.execute(token, org_code, force_refresh=force_refresh)
+        async def work(app: Container, token: AccessToken) -> Envelope:
+            get_batches, get_batch_files = (
+                await resolved(app.get_batches()),
+                await resolved(app.get_batch_files()),
+            )
+            listing = await get_batches.execute(token, org_code, force_refresh=force_refresh)
             batches = []
             for batch in listing.batches:
                 view = presenters.batch_view(batch)
                 if include_files:
-                    found = await app.get_batch_files.execute(
+                    found = await get_batch_files.execute(
                         token, listing.org.code, f"{batch.key}", force_refresh=force_refresh
                     )
                     view["files"] = [
@@ -81,8 +86,11 @@ class BatchFileAPI:
         output_dir: str | Path | None = None,
         batch_id: str | int | None = None,
     ) -> Envelope:
-        async def work(app: App, token: AccessToken) -> Envelope:
-            use_case = app.download_batch
+        async def work(app: Container, token: AccessToken) -> Envelope:
+            use_case, read_file = (
+                await resolved(app.download_batch()),
+                await resolved(app.read_file()),
+            )
             result = await use_case.execute(
                 token,
                 org_code,
@@ -91,7 +99,7 @@ class BatchFileAPI:
                 destination=Path(output_dir) if output_dir else self._settings.download_dir,
             )
             inline = result.stored.size <= self._settings.inline_file_limit_mb * MIB
-            data = await use_case.read_bytes(result) if inline else None
+            data = await read_file.execute(result) if inline else None
             view = presenters.file_view(result.file)
             view.update(
                 filename=result.file.name,
@@ -117,8 +125,9 @@ class BatchFileAPI:
         dry_run: bool = False,
         force: bool = False,
     ) -> Envelope:
-        async def work(app: App, token: AccessToken) -> Envelope:
-            report = await app.sync_org.execute(
+        async def work(app: Container, token: AccessToken) -> Envelope:
+            sync_org = await resolved(app.sync_org())
+            report = await sync_org.execute(
                 SyncRequest(
                     token=token,
                     org_code=org_code,
@@ -151,8 +160,10 @@ class BatchFileAPI:
     def get_batch_info(
         self, file_id: str | int, org_code: str, *, batch_id: str | int | None = None
     ) -> Envelope:
-        async def work(app: App, token: AccessToken) -> Envelope:
-            info = await app.file_info.execute(token, org_code, file_id, batch=batch_id)
+        async def work(app: Container, token: AccessToken) -> Envelope:
+            info = await (await resolved(app.file_info())).execute(
+                token, org_code, file_id, batch=batch_id
+            )
             return _ok(f"Found {info.name}", **presenters.file_view(info))
 
         return self._call(work)
@@ -161,7 +172,7 @@ class BatchFileAPI:
         if self._stack is not None:
             self._runner.run(self._stack.aclose())
             self._stack = None
-            self._app = None
+            self._container = None
         self._runner.close()
 
     def __enter__(self) -> BatchFileAPI:
@@ -175,7 +186,7 @@ class BatchFileAPI:
     ) -> None:
         self.close()
 
-    def _call(self, work: Callable[[App, AccessToken], Awaitable[Envelope]]) -> Envelope:
+    def _call(self, work: Callable[[Container, AccessToken], Awaitable[Envelope]]) -> Envelope:
         try:
             token = AccessToken.parse(self._token)
             return self._runner.run(self._with_container(work, token))
@@ -194,12 +205,12 @@ class BatchFileAPI:
             }
 
     async def _with_container(
-        self, work: Callable[[App, AccessToken], Awaitable[T]], token: AccessToken
+        self, work: Callable[[Container, AccessToken], Awaitable[T]], token: AccessToken
     ) -> T:
-        if self._app is None:
+        if self._container is None:
             self._stack = AsyncExitStack()
-            self._app = await self._stack.enter_async_context(running(self._settings))
-        return await work(self._app, token)
+            self._container = await self._stack.enter_async_context(running(self._settings))
+        return await work(self._container, token)
 
 
 def _ok(message: str, **fields: Any) -> Envelope:

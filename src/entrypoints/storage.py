@@ -6,18 +6,27 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
-from typing import Any
 
 from cpbatch.adapters.filesystem.blob_store import FilesystemBlobStore
-from cpbatch.adapters.sqlite.repository import SqliteMetadataRepository
-from cpbatch.application.ports import BlobStore
+from cpbatch.adapters.sqlite import SqliteDatabase
+from cpbatch.application.ports import (
+    BlobStore,
+    CredentialRepository,
+    FileRecords,
+    ListingCache,
+    RemoteFileIdRepository,
+    SyncHistory,
+)
 from cpbatch.entrypoints.config import MIB, Settings
 
 
 @dataclass(frozen=True)
 class Storage:
-    # Implements MetadataRepository, CredentialRepository and RemoteFileIdRepository.
-    metadata: Any
+    file_records: FileRecords
+    listing_cache: ListingCache
+    sync_history: SyncHistory
+    credentials: CredentialRepository
+    remote_file_ids: RemoteFileIdRepository
     tiers: tuple[BlobStore, ...]  # fastest first; the last is the store of record
     ping: Callable[[], Awaitable[object]]  # a cheap round trip, for the health endpoint
     kind: str
@@ -33,22 +42,26 @@ async def open_storage(settings: Settings) -> AsyncIterator[Storage]:
 
 
 async def _embedded(settings: Settings) -> AsyncIterator[Storage]:
-    repository = await SqliteMetadataRepository.open(settings.metadata_path)
+    db = await SqliteDatabase.open(settings.metadata_path)
     try:
         yield Storage(
-            metadata=repository,
+            file_records=db.file_records,
+            listing_cache=db.listing_cache,
+            sync_history=db.sync_history,
+            credentials=db.credentials,
+            remote_file_ids=db.remote_file_ids,
             tiers=(FilesystemBlobStore(settings.blob_dir),),
-            ping=lambda: repository.get_records(["health-check"]),
+            ping=lambda: db.file_records.get_records(["health-check"]),
             kind="embedded",
         )
     finally:
-        await repository.close()
+        await db.close()
 
 
 async def _mongodb(settings: Settings) -> AsyncIterator[Storage]:
     # Imported only when MongoDB is configured: the embedded default never loads pymongo.
     from cpbatch.adapters.filesystem.bounded_cache import BoundedFilesystemCache
-    from cpbatch.adapters.mongo import GridFSBlobStore, MongoMetadataRepository, open_mongo
+    from cpbatch.adapters.mongo import GridFSBlobStore, MongoMetadata, open_mongo
 
     assert settings.mongodb_uri is not None
     client, database = await open_mongo(
@@ -57,7 +70,7 @@ async def _mongodb(settings: Settings) -> AsyncIterator[Storage]:
         server_selection_timeout_ms=int(settings.mongodb_timeout * 1000),
     )
     try:
-        repository = await MongoMetadataRepository.open(database)
+        metadata = await MongoMetadata.open(database)
         gridfs = GridFSBlobStore(database)
         await gridfs.ensure_indexes()
         cache = BoundedFilesystemCache(
@@ -65,9 +78,13 @@ async def _mongodb(settings: Settings) -> AsyncIterator[Storage]:
             max_bytes=settings.cache_max_mb * MIB,
         )
         yield Storage(
-            metadata=repository,
+            file_records=metadata.file_records,
+            listing_cache=metadata.listing_cache,
+            sync_history=metadata.sync_history,
+            credentials=metadata.credentials,
+            remote_file_ids=metadata.remote_file_ids,
             tiers=(cache, gridfs),
-            ping=lambda: repository.get_records(["health-check"]),  # driver errors mapped
+            ping=lambda: metadata.file_records.get_records(["health-check"]),  # errors mapped
             kind="mongodb",
         )
     finally:

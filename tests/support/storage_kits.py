@@ -4,9 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
+from typing import Protocol
 
-from cpbatch.application.ports.credentials import CredentialRepository, RemoteFileIdRepository
-from cpbatch.application.ports.storage import BlobStore, MetadataRepository
+from cpbatch.application.ports import (
+    BlobStore,
+    CredentialRepository,
+    FileRecords,
+    ListingCache,
+    RemoteFileIdRepository,
+    SyncHistory,
+)
 
 
 @dataclass
@@ -16,11 +23,23 @@ class BlobStoreKit:
     """What a failed or cancelled put must not leave behind (temp files, orphan chunks)."""
 
 
+class MetadataStore(Protocol):
+    """An opened metadata store (SqliteDatabase, MongoMetadata): its port classes."""
+
+    file_records: FileRecords
+    listing_cache: ListingCache
+    sync_history: SyncHistory
+    credentials: CredentialRepository
+    remote_file_ids: RemoteFileIdRepository
+
+    async def close(self) -> None: ...
+
+
 @dataclass
 class MetadataKit:
-    open: Callable[[], Awaitable[MetadataRepository]]
+    open: Callable[[], Awaitable[MetadataStore]]
     """A new handle on the same underlying store (to test that data persists)."""
-    opened: list[MetadataRepository] = field(default_factory=list)
+    opened: list[MetadataStore] = field(default_factory=list)
 
 
 @dataclass

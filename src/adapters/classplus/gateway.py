@@ -1,4 +1,4 @@
-"""`ClassPlusHttpGateway`: the ClassPlusGateway port over the real ClassPlus HTTP API."""
+"""`ClassPlusHttpGateway`: the CoursePlatform and OtpLogin ports over the ClassPlus HTTP API."""
 
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ from cpbatch.adapters.classplus.settings import ClassPlusSettings
 from cpbatch.adapters.classplus.stats import GatewayStats
 from cpbatch.adapters.classplus.tokens import check_token_for_org
 from cpbatch.adapters.classplus.walker import ContentWalker
-from cpbatch.application.ports.classplus import ClassPlusGateway
+from cpbatch.application.ports.classplus import CoursePlatform, OtpLogin
 from cpbatch.domain.errors import AuthenticationError
 from cpbatch.domain.identifiers import AccessToken, OrgCode
 from cpbatch.domain.models import Batch, BatchFile, Org
@@ -31,7 +31,8 @@ class ClassPlusHttpGateway:
 
     Constructing it does no I/O; the session is created on first use inside the running loop
     and the instance stays bound to that loop. `close()` (or `async with`) releases it.
-    `stats` counts retries and resumes for sync reports."""
+    `stats` counts requests, retries and resumes over the gateway's life (each run counts its
+    own retries through `application.retry_count`)."""
 
     def __init__(self, settings: ClassPlusSettings | None = None) -> None:
         self.settings = settings or ClassPlusSettings()
@@ -85,15 +86,11 @@ class ClassPlusHttpGateway:
     async def check_token(self, org: Org, token: AccessToken) -> None:
         await probe_token(self._api, org, token)
 
-    @property
-    def retries(self) -> int:
-        return self.stats.retries
-
     async def close(self) -> None:
         await self._api.close()
 
 
-if TYPE_CHECKING:  # mypy proves the class implements the port
+if TYPE_CHECKING:  # mypy proves the class implements the ports
 
-    def _implements_the_port(gateway: ClassPlusHttpGateway) -> ClassPlusGateway:
-        return gateway
+    def _implements_the_ports(gateway: ClassPlusHttpGateway) -> tuple[CoursePlatform, OtpLogin]:
+        return gateway, gateway

@@ -27,6 +27,7 @@ from cpbatch.adapters.classplus.retry import (
 )
 from cpbatch.adapters.classplus.settings import ClassPlusSettings
 from cpbatch.adapters.classplus.stats import GatewayStats
+from cpbatch.application.retry_count import report_retry
 from cpbatch.domain.errors import DownloadFailedError
 from cpbatch.domain.identifiers import AccessToken
 
@@ -150,6 +151,7 @@ class ApiClient:
 
     def count_retry(self) -> None:
         self._stats.retries += 1
+        report_retry()
 
     async def _attempt(
         self,

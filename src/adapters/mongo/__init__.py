@@ -4,11 +4,11 @@ adapters on its database, and close the client at shutdown."""
 
 from cpbatch.adapters.mongo.blob_store import GridFSBlobStore
 from cpbatch.adapters.mongo.connection import mongo_database, open_mongo, redact_uri
-from cpbatch.adapters.mongo.metadata import MongoMetadataRepository
+from cpbatch.adapters.mongo.metadata import MongoMetadata
 
 __all__ = [
     "GridFSBlobStore",
-    "MongoMetadataRepository",
+    "MongoMetadata",
     "mongo_database",
     "open_mongo",
     "redact_uri",

@@ -1,4 +1,4 @@
-"""The base of MongoMetadataRepository: the database handle, its indexes, closing, upserts."""
+"""The database handle the Mongo port classes share: its indexes, closing, upserts."""
 
 from __future__ import annotations
 
@@ -46,16 +46,16 @@ class MongoCollections:
         if self._closed:
             raise StorageError(f"The MongoDB metadata store '{self._db.name}' is closed.")
 
-    def _collection(self, name: str) -> Collection:
+    def collection(self, name: str) -> Collection:
         self._check_open()
         return self._db[name]
 
-    async def _upsert(self, collection: str, doc: Document, *, doing: str) -> None:
+    async def upsert(self, collection: str, doc: Document, *, doing: str) -> None:
         """Insert or replace the document with doc's `_id` (acknowledged when it returns).
 
         Two concurrent upserts of a new _id can both try to insert; the loser gets a
         duplicate key error and simply replaces the winner's document on the retry."""
-        target = self._collection(collection)
+        target = self.collection(collection)
         with mongo_errors(doing):
             try:
                 await target.replace_one(q.by_id(doc["_id"]), doc, upsert=True)

@@ -1,5 +1,5 @@
-"""Metadata (file records, listing cache, sync runs) in a local SQLite database."""
+"""The embedded metadata store on a local SQLite file."""
 
-from cpbatch.adapters.sqlite.repository import SqliteMetadataRepository
+from cpbatch.adapters.sqlite.database import SqliteDatabase
 
-__all__ = ["SqliteMetadataRepository"]
+__all__ = ["SqliteDatabase"]

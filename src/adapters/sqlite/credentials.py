@@ -1,4 +1,4 @@
-"""The CredentialRepository port on the SQLite file: a mixin of SqliteMetadataRepository."""
+"""The CredentialRepository port on the SQLite file."""
 
 from __future__ import annotations
 
@@ -19,7 +19,8 @@ class SqliteCredentials:
     key or a plaintext, so nothing it stores or logs can reveal a token. Org codes are
     compared lower-cased. Each write is committed when it returns."""
 
-    _thread: SqliteThread
+    def __init__(self, thread: SqliteThread) -> None:
+        self._thread = thread
 
     async def save_credential(self, user_id: int, org_code: str, ciphertext: bytes) -> None:
         if not isinstance(ciphertext, bytes | bytearray | memoryview) or not ciphertext:

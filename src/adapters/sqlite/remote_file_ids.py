@@ -1,4 +1,4 @@
-"""The RemoteFileIdRepository port on the SQLite file: a mixin of SqliteMetadataRepository."""
+"""The RemoteFileIdRepository port on the SQLite file."""
 
 from __future__ import annotations
 
@@ -14,7 +14,8 @@ class SqliteRemoteFileIds:
     """The chat service's id of each uploaded blob part, keyed by (sha256, part). Saving a
     key again replaces its id; each write is committed when it returns."""
 
-    _thread: SqliteThread
+    def __init__(self, thread: SqliteThread) -> None:
+        self._thread = thread
 
     async def load_remote_file_id(self, sha256: str, part: int = 0) -> str | None:
         args = _key(sha256, part)

@@ -16,7 +16,7 @@ from cpbatch.application.bot.file_sizes import known_sizes
 from cpbatch.application.bot.folders import folder_view, paginate
 from cpbatch.application.bot.keyboards import batches_keyboard, folder_keyboard
 from cpbatch.application.bot.state import AwaitingOrgCode
-from cpbatch.application.ports import Keyboard, MetadataRepository
+from cpbatch.application.ports import FileRecords, Keyboard
 from cpbatch.application.use_cases import GetBatches, GetBatchFiles, LookupOrg
 from cpbatch.domain.errors import CpbatchError, OrgCodeNotFoundError, ValidationError
 from cpbatch.domain.identifiers import OrgCode
@@ -35,7 +35,7 @@ class BrowseFlow:
         get_batch_files: GetBatchFiles,
         callbacks: CallbackRegistry,
         page_size: int,
-        repository: MetadataRepository,
+        repository: FileRecords,
     ) -> None:
         self._dialog = dialog
         self._repository = repository

@@ -6,13 +6,8 @@ the user's lock so one user's updates are handled in order. Long work runs as jo
 from __future__ import annotations
 
 import logging
-import time
-from collections.abc import Callable
-from pathlib import Path
 
-from cpbatch.application.blob_cache import TieredBlobStore
 from cpbatch.application.bot import texts
-from cpbatch.application.bot.access import AccessControl
 from cpbatch.application.bot.browse import BrowseFlow
 from cpbatch.application.bot.callbacks import (
     Action,
@@ -23,121 +18,51 @@ from cpbatch.application.bot.callbacks import (
     ShowFolder,
 )
 from cpbatch.application.bot.commands import CommandRouter
-from cpbatch.application.bot.credentials import NotLoggedInError, TokenVault
+from cpbatch.application.bot.credentials import NotLoggedInError
 from cpbatch.application.bot.delivery import FileSender
 from cpbatch.application.bot.dialog import Dialog, looks_like_token
 from cpbatch.application.bot.downloads import DownloadFlow
 from cpbatch.application.bot.events import ConversationHandler, IncomingCallback, IncomingMessage
 from cpbatch.application.bot.gate import Gate, parse_command
-from cpbatch.application.bot.job_runner import ChatJobRunner
 from cpbatch.application.bot.jobs import JobManager
-from cpbatch.application.bot.login import LoginFlow
-from cpbatch.application.bot.rate_limit import RequestRateLimiter
-from cpbatch.application.bot.settings import BotPolicy
-from cpbatch.application.bot.state import AwaitingOtp, Step, UserLocks
-from cpbatch.application.bot.sync_command import SyncCommand
-from cpbatch.application.bot.use_cases import BotUseCases
-from cpbatch.application.expiring import ExpiringStore
+from cpbatch.application.bot.state import AwaitingOtp, UserLocks
 from cpbatch.application.ports import (
     ChatPort,
-    ClassPlusGateway,
-    CredentialRepository,
-    MetadataRepository,
-    RemoteFileIdRepository,
-    SecretCipher,
 )
 from cpbatch.domain.errors import AuthenticationError, CpbatchError, CredentialError
-from cpbatch.domain.identifiers import AccessToken
 
 log = logging.getLogger(__name__)
 
 
 class BotConversation(ConversationHandler):
-    """Implements ConversationHandler. Built once by the composition root:
-
-        BotConversation(
-            chat=...,          # ChatPort (the Pyrogram adapter)
-            use_cases=...,     # BotUseCases: lookup_org, get_batches, get_batch_files,
-                               #   file_info, download_batch, sync_org
-            gateway=...,       # ClassPlusGateway: request_otp, verify_otp, check_token
-            blobs=...,         # TieredBlobStore: exports and reads for uploads
-            repository=...,    # MetadataRepository: file records (the sha256 of stored files)
-            credentials=...,   # CredentialRepository: encrypted tokens per user and org
-            cipher=...,        # SecretCipher
-            remote_ids=...,    # RemoteFileIdRepository: Telegram file ids per sha256 and part
-            policy=BotPolicy(...),
-            work_dir=...,      # scratch space for outgoing files, e.g. DATA_DIR/telegram/outgoing
-            clock=time.monotonic,
-        )
-
-    Call `close()` at shutdown: it cancels running jobs and waits for their clean-up."""
+    """Implements ConversationHandler. The composition root builds it and its collaborators
+    (see entrypoints/container.py). Call `close()` at shutdown: it cancels running jobs and
+    waits for their clean-up."""
 
     def __init__(
         self,
         *,
         chat: ChatPort,
-        use_cases: BotUseCases,
-        gateway: ClassPlusGateway,
-        blobs: TieredBlobStore,
-        repository: MetadataRepository,
-        credentials: CredentialRepository,
-        cipher: SecretCipher,
-        remote_ids: RemoteFileIdRepository,
-        policy: BotPolicy,
-        work_dir: Path,
-        clock: Callable[[], float] = time.monotonic,
+        gate: Gate,
+        dialog: Dialog,
+        callbacks: CallbackRegistry,
+        locks: UserLocks,
+        jobs: JobManager,
+        sender: FileSender,
+        browse: BrowseFlow,
+        downloads: DownloadFlow,
+        commands: CommandRouter,
     ) -> None:
         self._chat = chat
-        self._use_cases = use_cases
-        self._gateway = gateway
-        access = AccessControl(policy, clock)
-        limiter = RequestRateLimiter(policy.rate_count, policy.rate_period_s, clock)
-        self._gate = Gate(chat, access, limiter)
-        steps: ExpiringStore[int, Step] = ExpiringStore(policy.state_ttl_s, clock)
-        self._dialog = Dialog(chat, steps, policy.max_attempts)
-        self._callbacks = CallbackRegistry(policy.callback_ttl_s, clock)
-        self._locks = UserLocks()
-        self._jobs = JobManager(policy.max_jobs)
-        vault = TokenVault(credentials, cipher)
-        runner = ChatJobRunner(chat, self._jobs, clock, policy.progress_interval_s)
-        self._sender = sender = FileSender(
-            chat,
-            use_cases.download_batch,
-            blobs,
-            repository,
-            remote_ids,
-            work_dir,
-            policy.max_part_size,
-        )
-        self._browse = BrowseFlow(
-            self._dialog,
-            vault,
-            use_cases.lookup_org,
-            use_cases.get_batches,
-            use_cases.get_batch_files,
-            self._callbacks,
-            policy.page_size,
-            repository,
-        )
-        self._downloads = DownloadFlow(
-            vault,
-            use_cases.file_info,
-            use_cases.get_batch_files,
-            sender,
-            runner,
-            confirm_access=self._confirm_access,
-        )
-        login = LoginFlow(self._dialog, gateway, use_cases.lookup_org, vault)
-        sync = SyncCommand(
-            self._dialog,
-            access,
-            vault,
-            use_cases.sync_org,
-            sender,
-            runner,
-            policy.sync_concurrency,
-        )
-        self._commands = CommandRouter(self._dialog, access, self._jobs, login, self._browse, sync)
+        self._gate = gate
+        self._dialog = dialog
+        self._callbacks = callbacks
+        self._locks = locks
+        self._jobs = jobs
+        self._sender = sender
+        self._browse = browse
+        self._downloads = downloads
+        self._commands = commands
 
     async def on_message(self, event: IncomingMessage) -> None:
         if not await self._gate.admit(
@@ -184,11 +109,6 @@ class BotConversation(ConversationHandler):
                 log.exception("bot_callback_failed user_id=%s", event.user_id)
                 note = texts.UNEXPECTED
         await self._chat.answer_callback(event.callback_id, note, alert=note is not None)
-
-    async def _confirm_access(self, token: AccessToken, org_code: str) -> None:
-        """One cheap ClassPlus call proving the token still opens this org (before any job)."""
-        listing = await self._use_cases.get_batches.execute(token, org_code)
-        await self._gateway.check_token(listing.org, token)
 
     async def _scrub(self, event: IncomingMessage) -> None:
         """Delete a message carrying a token (anywhere in it) or an awaited one-time code,

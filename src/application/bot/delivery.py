@@ -17,7 +17,6 @@ from contextlib import aclosing
 from dataclasses import dataclass
 from pathlib import Path
 
-from cpbatch.application.blob_cache import TieredBlobStore
 from cpbatch.application.bot import delivery_texts as say
 from cpbatch.application.bot import texts
 from cpbatch.application.bot.outgoing import DocumentSender, Outgoing, already_written
@@ -26,10 +25,11 @@ from cpbatch.application.bot.progress import DownloadListener, ProgressMessage
 from cpbatch.application.bot.shared_uploads import SharedUploads
 from cpbatch.application.ports import (
     ChatPort,
-    MetadataRepository,
+    FileRecords,
     RemoteFileIdRepository,
     Upload,
 )
+from cpbatch.application.ports.services import StoredBlobs
 from cpbatch.application.use_cases import DownloadBatch
 from cpbatch.domain.errors import DeliveryError
 from cpbatch.domain.identifiers import AccessToken
@@ -54,8 +54,8 @@ class FileSender:
         self,
         chat: ChatPort,
         download: DownloadBatch,
-        blobs: TieredBlobStore,
-        repository: MetadataRepository,
+        blobs: StoredBlobs,
+        repository: FileRecords,
         remote_ids: RemoteFileIdRepository,
         work_dir: Path,
         max_part_size: int,

@@ -3,8 +3,6 @@ folder and below). The file is looked up in the user's own listing before any jo
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
-
 from cpbatch.application.bot import delivery_texts as say
 from cpbatch.application.bot import texts
 from cpbatch.application.bot.bulk import send_many
@@ -15,8 +13,7 @@ from cpbatch.application.bot.events import IncomingCallback
 from cpbatch.application.bot.folders import folder_view
 from cpbatch.application.bot.job_runner import ChatJobRunner
 from cpbatch.application.bot.progress import ProgressMessage
-from cpbatch.application.use_cases import GetBatchFiles, GetFileInfo
-from cpbatch.domain.identifiers import AccessToken
+from cpbatch.application.use_cases import CheckAccess, GetBatchFiles, GetFileInfo
 
 
 class DownloadFlow:
@@ -27,7 +24,7 @@ class DownloadFlow:
         get_batch_files: GetBatchFiles,
         sender: FileSender,
         runner: ChatJobRunner,
-        confirm_access: Callable[[AccessToken, str], Awaitable[None]],
+        confirm_access: CheckAccess,
     ) -> None:
         self._confirm_access = confirm_access
         self._vault = vault
@@ -43,7 +40,7 @@ class DownloadFlow:
         token = await self._vault.load(event.user_id, action.org_code)
         # Ask ClassPlus now: cached listings and remembered Telegram ids must never outlive
         # the user's access (a revoked or expired token stops here).
-        await self._confirm_access(token, action.org_code)
+        await self._confirm_access.execute(token, action.org_code)
         # The entitlement check: raises unless the user's own listing shows the file.
         file = await self._file_info.execute(
             token, action.org_code, action.file_id, batch=action.batch_key
@@ -64,7 +61,7 @@ class DownloadFlow:
         if self._runner.busy(event.user_id):
             return texts.JOB_RUNNING
         token = await self._vault.load(event.user_id, action.org_code)
-        await self._confirm_access(token, action.org_code)
+        await self._confirm_access.execute(token, action.org_code)
         found = await self._get_batch_files.execute(token, action.org_code, action.batch_key)
         view = folder_view(found.files, action.folder)
         files = view.downloadable

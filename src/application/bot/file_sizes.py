@@ -6,11 +6,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from cpbatch.application.ports import MetadataRepository
+from cpbatch.application.ports import FileRecords
 from cpbatch.domain.models import BatchFile
 
 
-async def known_sizes(repository: MetadataRepository, files: Sequence[BatchFile]) -> dict[int, int]:
+async def known_sizes(repository: FileRecords, files: Sequence[BatchFile]) -> dict[int, int]:
     """File id -> size in bytes, for the files whose size is known (one repository read)."""
     sizes = {file.id: file.size for file in files if file.size is not None}
     unlisted = [file for file in files if file.size is None]

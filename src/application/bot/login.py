@@ -18,8 +18,7 @@ from cpbatch.application.bot.state import (
     AwaitingToken,
     Step,
 )
-from cpbatch.application.ports import ClassPlusGateway
-from cpbatch.application.use_cases import LookupOrg
+from cpbatch.application.use_cases import CheckToken, LookupOrg, RequestOtp, VerifyOtp
 from cpbatch.domain.errors import (
     AuthenticationError,
     CpbatchError,
@@ -42,12 +41,20 @@ def normalize_mobile(text: str) -> str | None:
 
 class LoginFlow:
     def __init__(
-        self, dialog: Dialog, gateway: ClassPlusGateway, lookup_org: LookupOrg, vault: TokenVault
+        self,
+        dialog: Dialog,
+        vault: TokenVault,
+        lookup_org: LookupOrg,
+        request_otp: RequestOtp,
+        verify_otp: VerifyOtp,
+        check_token: CheckToken,
     ) -> None:
         self._dialog = dialog
-        self._gateway = gateway
-        self._lookup_org = lookup_org
         self._vault = vault
+        self._lookup_org = lookup_org
+        self._request_otp = request_otp
+        self._verify_otp = verify_otp
+        self._check_token_works = check_token
 
     async def login(self, event: IncomingMessage, args: list[str]) -> None:
         step = AwaitingOrgCode("login")
@@ -125,7 +132,7 @@ class LoginFlow:
         if mobile is None:
             return await self._dialog.retry_or_stop(event, step, texts.BAD_MOBILE, "/login")
         try:
-            session_id = await self._gateway.request_otp(step.org, mobile)
+            session_id = await self._request_otp.execute(step.org, mobile)
         except ValidationError as error:
             return await self._dialog.retry_or_stop(event, step, str(error), "/login")
         except CpbatchError as error:  # throttled or unreachable: never retried automatically
@@ -138,8 +145,7 @@ class LoginFlow:
         if not _OTP.fullmatch(code):
             return await self._dialog.retry_or_stop(event, step, texts.BAD_OTP, "/login")
         try:
-            token = await self._gateway.verify_otp(step.org, step.mobile, step.session_id, code)
-            await self._gateway.check_token(step.org, token)
+            token = await self._verify_otp.execute(step.org, step.mobile, step.session_id, code)
         except (AuthenticationError, ValidationError) as error:
             return await self._dialog.retry_or_stop(event, step, str(error), "/login")
         except CpbatchError as error:
@@ -149,7 +155,7 @@ class LoginFlow:
     async def _check_token(self, event: IncomingMessage, step: AwaitingToken, text: str) -> None:
         try:
             token = AccessToken.parse(text)
-            await self._gateway.check_token(step.org, token)
+            await self._check_token_works.execute(step.org, token)
         except (AuthenticationError, ValidationError) as error:
             return await self._dialog.retry_or_stop(event, step, str(error), "/token")
         except CpbatchError as error:

@@ -1,28 +1,31 @@
 """The abstract ports the use cases depend on; adapters implement them."""
 
 from cpbatch.application.ports.chat import Button, ChatPort, Keyboard, SentDocument, Upload
-from cpbatch.application.ports.classplus import ClassPlusGateway, FileStream
+from cpbatch.application.ports.classplus import CoursePlatform, FileStream, OtpLogin
 from cpbatch.application.ports.credentials import (
     CredentialRepository,
     RemoteFileIdRepository,
     SecretCipher,
 )
 from cpbatch.application.ports.progress import NullSyncProgress, SyncProgress
-from cpbatch.application.ports.storage import BlobStore, MetadataRepository
+from cpbatch.application.ports.storage import BlobStore, FileRecords, ListingCache, SyncHistory
 
 __all__ = [
     "BlobStore",
     "Button",
     "ChatPort",
-    "ClassPlusGateway",
+    "CoursePlatform",
     "CredentialRepository",
+    "FileRecords",
     "FileStream",
     "Keyboard",
-    "MetadataRepository",
+    "ListingCache",
     "NullSyncProgress",
+    "OtpLogin",
     "RemoteFileIdRepository",
     "SecretCipher",
     "SentDocument",
+    "SyncHistory",
     "SyncProgress",
     "Upload",
 ]

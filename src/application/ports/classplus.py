@@ -1,4 +1,4 @@
-"""The port to ClassPlus: org lookup, listings and file bytes."""
+"""The ports to ClassPlus: the course platform (orgs, listings, file bytes) and OTP login."""
 
 from __future__ import annotations
 
@@ -27,7 +27,9 @@ class FileStream(Protocol):
     def chunks(self) -> AsyncIterator[bytes]: ...
 
 
-class ClassPlusGateway(Protocol):
+class CoursePlatform(Protocol):
+    """ClassPlus as the use cases see it: orgs, what an account can open, and file bytes."""
+
     async def lookup_org(self, code: OrgCode) -> Org:
         """The org behind a code. Needs no token.
 
@@ -57,6 +59,14 @@ class ClassPlusGateway(Protocol):
         ValidationError when the file exceeds the configured maximum size."""
         ...
 
+    async def check_token(self, org: Org, token: AccessToken) -> None:
+        """A cheap call that proves the token works for this org; AuthenticationError if not."""
+        ...
+
+
+class OtpLogin(Protocol):
+    """Logging in with a one-time password ClassPlus sends to the user's own number."""
+
     async def request_otp(self, org: Org, mobile: str) -> str:
         """Ask ClassPlus to send a one-time password to the user's own registered mobile number;
         returns the OTP session id. Never retried automatically (ClassPlus throttles OTPs hard):
@@ -67,15 +77,3 @@ class ClassPlusGateway(Protocol):
         """Exchange the OTP for the user's access token. AuthenticationError for a wrong or
         expired OTP, or a number not registered in this org (never registers an account)."""
         ...
-
-    async def check_token(self, org: Org, token: AccessToken) -> None:
-        """A cheap call that proves the token works for this org; AuthenticationError if not."""
-        ...
-
-    @property
-    def retries(self) -> int:
-        """Requests retried since the gateway was created (API calls and file requests alike:
-        one per wait before another attempt). Never decreases."""
-        ...
-
-    async def close(self) -> None: ...

@@ -1,4 +1,5 @@
-"""Ports to storage: content-addressed blobs, and metadata (records, listing cache, runs)."""
+"""Ports to storage: content-addressed blobs, file records, the listing cache, sync history.
+Every failure raises StorageError."""
 
 from __future__ import annotations
 
@@ -44,8 +45,8 @@ class BlobStore(Protocol):
         ...
 
 
-class MetadataRepository(Protocol):
-    """Records of stored files, the per-user listing cache, and sync runs."""
+class FileRecords(Protocol):
+    """What is known of each stored file: its upstream id and version, and its sha256."""
 
     async def get_records(self, keys: Sequence[str]) -> dict[str, FileRecord]:
         """The records that exist for these keys (missing keys are simply absent)."""
@@ -60,6 +61,10 @@ class MetadataRepository(Protocol):
     def records(self) -> AsyncIterator[FileRecord]:
         """Every record, in no particular order."""
         ...
+
+
+class ListingCache(Protocol):
+    """Listings per principal (one account's view): never returned to another principal."""
 
     async def load_org_listing(
         self, principal: str, org_code: str, max_age_s: float
@@ -77,8 +82,12 @@ class MetadataRepository(Protocol):
         self, principal: str, batch: Batch, files: Sequence[BatchFile]
     ) -> None: ...
 
+
+class SyncHistory(Protocol):
     async def record_sync(self, report: SyncReport) -> None:
-        """Keep a finished sync's summary (history for `cpbatch` and the bot)."""
+        """Keep a finished sync's summary."""
         ...
 
-    async def close(self) -> None: ...
+    async def recent_syncs(self, org_code: str | None = None, limit: int = 20) -> list[SyncReport]:
+        """The latest recorded syncs, newest first (of one org when org_code is given)."""
+        ...

@@ -6,10 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from cpbatch.application.blob_cache import TieredBlobStore
-from cpbatch.application.fetching import FileFetcher
-from cpbatch.application.listings import ListingService
-from cpbatch.application.ports import MetadataRepository, NullSyncProgress, SyncProgress
+from cpbatch.application.ports import FileRecords, NullSyncProgress, SyncProgress
+from cpbatch.application.ports.services import BatchListings, FileDownloads, StoredBlobs
 from cpbatch.domain.errors import NotDownloadableError
 from cpbatch.domain.identifiers import AccessToken, OrgCode, parse_id
 from cpbatch.domain.models import BatchFile, StoredFile
@@ -28,15 +26,15 @@ class DownloadResult:
 class DownloadBatch:
     def __init__(
         self,
-        listings: ListingService,
-        blobs: TieredBlobStore,
-        repository: MetadataRepository,
-        fetcher: FileFetcher,
+        listings: BatchListings,
+        blobs: StoredBlobs,
+        records: FileRecords,
+        downloads: FileDownloads,
     ) -> None:
         self._listings = listings
         self._blobs = blobs
-        self._repository = repository
-        self._fetcher = fetcher
+        self._records = records
+        self._downloads = downloads
 
     async def execute(
         self,
@@ -50,13 +48,14 @@ class DownloadBatch:
     ) -> DownloadResult:
         code = OrgCode.coerce(org_code)
         wanted = parse_id(file_id, "file id")
-        selector = BatchSelector.coerce(batch)
-        file, siblings = await self._listings.find_file(token, code, wanted, selector)
+        file, siblings = await self._listings.find_file(
+            token, code, wanted, BatchSelector.coerce(batch)
+        )
         if not file.downloadable:
             raise NotDownloadableError(f"{file.name}: {file.why_not_downloadable}.")
         stored, source = await self._from_cache(file)
         if stored is None:
-            fetched = await self._fetcher.fetch(file, progress or NullSyncProgress())
+            fetched = await self._downloads.fetch(file, progress or NullSyncProgress())
             stored, source = fetched.stored, "upstream"
         path = None
         if destination is not None:
@@ -65,17 +64,11 @@ class DownloadBatch:
             await self._blobs.export(stored.sha256, path)
         return DownloadResult(file=file, stored=stored, source=source, path=path)
 
-    async def read_bytes(self, result: DownloadResult) -> bytes:
-        """The downloaded file's content, for callers that want it in memory (small files)."""
-        return await self._blobs.read_bytes(result.stored.sha256, result.stored.size)
-
     async def _from_cache(self, file: BatchFile) -> tuple[StoredFile | None, str]:
-        record = (await self._repository.get_records([file.record_key])).get(file.record_key)
+        record = (await self._records.get_records([file.record_key])).get(file.record_key)
         if record is None or not record.matches(file):
             return None, "upstream"
-        tier = await self._blobs.locate(record.sha256, record.size)
+        tier = await self._blobs.locate(record.sha256, record.size, warm=True)
         if tier is None:
             return None, "upstream"
-        if self._blobs.memory is not None and self._blobs.memory.accepts(record.size):
-            await self._blobs.read_bytes(record.sha256, record.size)  # promote into memory
         return StoredFile(record.sha256, record.size, location=tier), tier

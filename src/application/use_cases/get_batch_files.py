@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 
-from cpbatch.application.listings import ListingService
+from cpbatch.application.ports.services import BatchListings
 from cpbatch.domain.errors import BatchFileNotFoundError
 from cpbatch.domain.identifiers import AccessToken, OrgCode
 from cpbatch.domain.models import Batch, BatchFile, Org
@@ -26,7 +26,7 @@ class BatchFiles:
 
 
 class GetBatchFiles:
-    def __init__(self, listings: ListingService) -> None:
+    def __init__(self, listings: BatchListings) -> None:
         self._listings = listings
 
     async def execute(

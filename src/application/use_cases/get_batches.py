@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from cpbatch.application.listings import ListingService
-from cpbatch.application.ports import ClassPlusGateway
+from cpbatch.application.ports import CoursePlatform
+from cpbatch.application.ports.services import BatchListings
 from cpbatch.domain.identifiers import AccessToken, OrgCode
 from cpbatch.domain.models import Org, OrgListing
 
@@ -11,16 +11,16 @@ from cpbatch.domain.models import Org, OrgListing
 class LookupOrg:
     """The org behind a code; needs no token."""
 
-    def __init__(self, gateway: ClassPlusGateway) -> None:
-        self._gateway = gateway
+    def __init__(self, platform: CoursePlatform) -> None:
+        self._platform = platform
 
     async def execute(self, org_code: str | OrgCode) -> Org:
         code = OrgCode.coerce(org_code)
-        return await self._gateway.lookup_org(code)
+        return await self._platform.lookup_org(code)
 
 
 class GetBatches:
-    def __init__(self, listings: ListingService) -> None:
+    def __init__(self, listings: BatchListings) -> None:
         self._listings = listings
 
     async def execute(

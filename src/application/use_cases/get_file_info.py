@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from cpbatch.application.listings import ListingService
+from cpbatch.application.ports.services import BatchListings
 from cpbatch.domain.identifiers import AccessToken, OrgCode, parse_id
 from cpbatch.domain.models import BatchFile
 from cpbatch.domain.selectors import BatchSelector
 
 
 class GetFileInfo:
-    def __init__(self, listings: ListingService) -> None:
+    def __init__(self, listings: BatchListings) -> None:
         self._listings = listings
 
     async def execute(

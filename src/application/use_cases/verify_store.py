@@ -14,7 +14,7 @@ import logging
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
 
-from cpbatch.application.ports import BlobStore, MetadataRepository
+from cpbatch.application.ports import BlobStore, FileRecords
 from cpbatch.application.verify_report import CorruptBlob, RepairSummary, VerifyReport
 from cpbatch.domain.errors import CpbatchError, StorageError, ValidationError
 from cpbatch.domain.models import FileRecord
@@ -41,8 +41,8 @@ class VerifyStore:
     """Checks the store of record against the metadata. Memory stays bounded by the number of
     distinct blobs the records point at (their digests), not by the bytes stored."""
 
-    def __init__(self, repository: MetadataRepository, store: BlobStore) -> None:
-        self._repository = repository
+    def __init__(self, records: FileRecords, store: BlobStore) -> None:
+        self._records = records
         self._store = store
 
     async def execute(self, *, repair: bool = False) -> VerifyReport:
@@ -52,7 +52,7 @@ class VerifyStore:
         records = bytes_hashed = 0
         missing: list[str] = []
         corrupt: list[CorruptBlob] = []
-        async for record in self._repository.records():
+        async for record in self._records.records():
             records += 1
             blob = blobs.get(record.sha256)
             if blob is None:
@@ -109,7 +109,7 @@ class VerifyStore:
         failures: list[str] = []
         records = await _each(
             [*report.missing, *(c.key for c in report.corrupt)],
-            self._repository.delete_record,
+            self._records.delete_record,
             "record",
             failures,
         )

@@ -12,18 +12,19 @@ from rich.console import Console
 from cpbatch.application.use_cases import SyncRequest
 from cpbatch.domain.identifiers import AccessToken
 from cpbatch.entrypoints import presenters
-from cpbatch.entrypoints.bootstrap import App
+from cpbatch.entrypoints.bootstrap import resolved
 from cpbatch.entrypoints.cli import render
 from cpbatch.entrypoints.cli.exit_codes import ExitCode
 from cpbatch.entrypoints.cli.progress import RichSyncProgress
 from cpbatch.entrypoints.config import Settings
+from cpbatch.entrypoints.container import Container
 
 
 class CommandContext:
-    def __init__(self, args: argparse.Namespace, settings: Settings, app: App) -> None:
+    def __init__(self, args: argparse.Namespace, settings: Settings, container: Container) -> None:
         self.args = args
         self.settings = settings
-        self.app = app
+        self.container = container  # a command resolves only the use case it runs
         self.out = Console(highlight=False)
         self.err = Console(stderr=True, highlight=False)
 
@@ -35,7 +36,8 @@ class CommandContext:
 
 
 async def org(ctx: CommandContext) -> ExitCode:
-    found = await ctx.app.lookup_org.execute(ctx.args.org_code)
+    lookup_org = await resolved(ctx.container.lookup_org())
+    found = await lookup_org.execute(ctx.args.org_code)
     if ctx.args.json:
         ctx.emit_json(presenters.org_view(found))
     else:
@@ -44,7 +46,8 @@ async def org(ctx: CommandContext) -> ExitCode:
 
 
 async def batches(ctx: CommandContext) -> ExitCode:
-    listing = await ctx.app.get_batches.execute(
+    get_batches = await resolved(ctx.container.get_batches())
+    listing = await get_batches.execute(
         ctx.token(), ctx.args.org_code, force_refresh=ctx.args.refresh
     )
     if ctx.args.json:
@@ -60,7 +63,8 @@ async def batches(ctx: CommandContext) -> ExitCode:
 
 
 async def files(ctx: CommandContext) -> ExitCode:
-    result = await ctx.app.get_batch_files.execute(
+    get_batch_files = await resolved(ctx.container.get_batch_files())
+    result = await get_batch_files.execute(
         ctx.token(), ctx.args.org_code, ctx.args.batch, force_refresh=ctx.args.refresh
     )
     if ctx.args.json:
@@ -77,7 +81,8 @@ async def files(ctx: CommandContext) -> ExitCode:
 
 
 async def download(ctx: CommandContext) -> ExitCode:
-    result = await ctx.app.download_batch.execute(
+    download_batch = await resolved(ctx.container.download_batch())
+    result = await download_batch.execute(
         ctx.token(),
         ctx.args.org_code,
         ctx.args.file_id,
@@ -112,7 +117,7 @@ async def sync(ctx: CommandContext) -> ExitCode:
         dry_run=ctx.args.dry_run,
         force=ctx.args.force,
     )
-    use_case = ctx.app.sync_org
+    use_case = await resolved(ctx.container.sync_org())
     if ctx.args.json or not ctx.out.is_terminal:
         report = await use_case.execute(request)
     else:
@@ -126,7 +131,8 @@ async def sync(ctx: CommandContext) -> ExitCode:
 
 
 async def verify(ctx: CommandContext) -> ExitCode:
-    report = await ctx.app.verify_store.execute(repair=ctx.args.repair)
+    verify_store = await resolved(ctx.container.verify_store())
+    report = await verify_store.execute(repair=ctx.args.repair)
     if ctx.args.json:
         ctx.emit_json(presenters.verify_view(report))
     else:

@@ -62,8 +62,8 @@ async def _run(args: argparse.Namespace, settings: Settings) -> ExitCode:
 
         await run_bot(settings, load_bot_settings(env_file=args.env_file))
         return ExitCode.OK
-    async with running(settings) as app:
-        return await COMMANDS[args.command](CommandContext(args, settings, app))
+    async with running(settings) as container:
+        return await COMMANDS[args.command](CommandContext(args, settings, container))
 
 
 if __name__ == "__main__":

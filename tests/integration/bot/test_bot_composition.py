@@ -18,9 +18,9 @@ import pytest
 
 from cpbatch.adapters.crypto import generate_secret_key
 from cpbatch.entrypoints.bot_config import BotSettings
-from cpbatch.entrypoints.bot_container import BotContainer
 from cpbatch.entrypoints.bot_runner import serve_bot
 from cpbatch.entrypoints.config import load_settings
+from cpbatch.entrypoints.container import Container
 from cpbatch.entrypoints.simulator import Simulator, run_simulator
 from support.telegram import FakeTelegramDC, bot_token_for, running_dc, write_bot_session
 from support.telegram.person import Person
@@ -69,7 +69,7 @@ async def bot(tmp_path: Path, request: pytest.FixtureRequest) -> AsyncIterator[R
             progress_interval_s=1.0,
             port=port,
         )
-        container = BotContainer(settings=settings, bot_settings=bot_settings)
+        container = Container(settings=settings, bot_settings=bot_settings)
         stop: asyncio.Future[None] = asyncio.get_running_loop().create_future()
         serving = asyncio.create_task(serve_bot(container, settings, stop))
         admin = Person(dc, ADMIN)

@@ -10,6 +10,7 @@ import structlog
 from cpbatch.adapters.classplus import ClassPlusHttpGateway, GatewayStats
 from cpbatch.adapters.classplus.errors import CallErrors
 from cpbatch.adapters.classplus.http import ApiClient
+from cpbatch.application.retry_count import counting_retries
 from cpbatch.domain.errors import (
     AuthenticationError,
     DownloadFailedError,
@@ -41,6 +42,18 @@ async def test_random_5xx_are_retried_to_a_complete_listing(sim):
     assert {"path", "attempt", "wait_s", "reason"} <= retries[0].keys()
     secret = token(sim).secret
     assert not any(secret in repr(e) or "/production/" in repr(e) for e in logs)
+
+
+async def test_each_retry_is_reported_to_the_run_that_caused_it(sim):
+    sim.faults = FaultConfig(rate_5xx=0.3, scope="all", seed=5)
+    async with ClassPlusHttpGateway(settings_for(sim, max_retries=8)) as gw:
+        await gw.lookup_org(OrgCode.parse("learnwell"))  # outside any run
+        before = gw.stats.retries
+        with counting_retries() as run:
+            await everything(gw, sim)
+
+    assert run.retries == gw.stats.retries - before
+    assert run.retries > 0
 
 
 async def test_429_waits_at_least_retry_after_capped_by_max_backoff(sim):

@@ -16,12 +16,18 @@ import pytest
 
 from cpbatch.adapters.filesystem import FilesystemBlobStore
 from cpbatch.adapters.filesystem.bounded_cache import BoundedFilesystemCache
-from cpbatch.adapters.mongo import GridFSBlobStore, MongoMetadataRepository
-from cpbatch.adapters.sqlite import SqliteMetadataRepository
-from cpbatch.application.ports.storage import BlobStore, MetadataRepository
+from cpbatch.adapters.mongo import GridFSBlobStore, MongoMetadata
+from cpbatch.adapters.sqlite import SqliteDatabase
+from cpbatch.application.ports import BlobStore, CredentialRepository, RemoteFileIdRepository
 from support.mongo.harness import MONGODB, MongoTestDatabase, mongo_test_database
 from support.mongo.server import MongoServer
-from support.storage_kits import BlobStoreKit, CredentialKit, MetadataKit, RemoteFileIdKit
+from support.storage_kits import (
+    BlobStoreKit,
+    CredentialKit,
+    MetadataKit,
+    MetadataStore,
+    RemoteFileIdKit,
+)
 
 _BLOB_PATH = re.compile(r"([0-9a-f]{2})/([0-9a-f]{2})/\1\2[0-9a-f]{60}")
 
@@ -76,8 +82,8 @@ async def metadata_kit(
         return
     path = tmp_path / "state" / "metadata.sqlite3"
 
-    async def open_sqlite() -> MetadataRepository:
-        repo = await SqliteMetadataRepository.open(path)
+    async def open_sqlite() -> MetadataStore:
+        repo = await SqliteDatabase.open(path)
         kit.opened.append(repo)
         return repo
 
@@ -88,19 +94,19 @@ async def metadata_kit(
 
 
 @pytest.fixture
-async def metadata_repo(metadata_kit: MetadataKit) -> MetadataRepository:
+async def metadata_store(metadata_kit: MetadataKit) -> MetadataStore:
     return await metadata_kit.open()
 
 
 @asynccontextmanager
 async def _sqlite_opener(
     path: Path,
-) -> AsyncIterator[Callable[[], Awaitable[SqliteMetadataRepository]]]:
+) -> AsyncIterator[Callable[[], Awaitable[SqliteDatabase]]]:
     """Opens handles on the database at `path`; closes every one of them on exit."""
-    opened: list[SqliteMetadataRepository] = []
+    opened: list[SqliteDatabase] = []
 
-    async def open_sqlite() -> SqliteMetadataRepository:
-        repo = await SqliteMetadataRepository.open(path)
+    async def open_sqlite() -> SqliteDatabase:
+        repo = await SqliteDatabase.open(path)
         opened.append(repo)
         return repo
 
@@ -114,13 +120,13 @@ async def _sqlite_opener(
 @asynccontextmanager
 async def _mongo_opener(
     server: MongoServer,
-) -> AsyncIterator[tuple[Callable[[], Awaitable[MongoMetadataRepository]], MongoTestDatabase]]:
+) -> AsyncIterator[tuple[Callable[[], Awaitable[MongoMetadata]], MongoTestDatabase]]:
     """Opens handles (each on its own client) on one fresh test database, dropped on exit."""
     async with mongo_test_database(server) as mongo:
-        opened: list[MongoMetadataRepository] = []
+        opened: list[MongoMetadata] = []
 
-        async def open_mongo_repo() -> MongoMetadataRepository:
-            repo = await MongoMetadataRepository.open(await mongo.open())
+        async def open_mongo_repo() -> MongoMetadata:
+            repo = await MongoMetadata.open(await mongo.open())
             opened.append(repo)
             return repo
 
@@ -143,11 +149,11 @@ async def credential_kit(
 ) -> AsyncIterator[CredentialKit]:
     if request.param == "mongodb":
         async with _mongo_opener(_server(request)) as (open_mongo_repo, mongo):
-            yield CredentialKit(open_mongo_repo, mongo.at_rest)
+            yield CredentialKit(_credentials_of(open_mongo_repo), mongo.at_rest)
         return
     path = tmp_path / "state" / "metadata.sqlite3"
     async with _sqlite_opener(path) as open_sqlite:
-        yield CredentialKit(open_sqlite, lambda: _sqlite_files_bytes(path))
+        yield CredentialKit(_credentials_of(open_sqlite), lambda: _sqlite_files_bytes(path))
 
 
 @pytest.fixture(params=["sqlite", MONGODB])
@@ -156,7 +162,25 @@ async def remote_file_id_kit(
 ) -> AsyncIterator[RemoteFileIdKit]:
     if request.param == "mongodb":
         async with _mongo_opener(_server(request)) as (open_mongo_repo, _):
-            yield RemoteFileIdKit(open_mongo_repo)
+            yield RemoteFileIdKit(_remote_ids_of(open_mongo_repo))
         return
     async with _sqlite_opener(tmp_path / "state" / "metadata.sqlite3") as open_sqlite:
-        yield RemoteFileIdKit(open_sqlite)
+        yield RemoteFileIdKit(_remote_ids_of(open_sqlite))
+
+
+def _credentials_of(
+    open_store: Callable[[], Awaitable[MetadataStore]],
+) -> Callable[[], Awaitable[CredentialRepository]]:
+    async def open_credentials() -> CredentialRepository:
+        return (await open_store()).credentials
+
+    return open_credentials
+
+
+def _remote_ids_of(
+    open_store: Callable[[], Awaitable[MetadataStore]],
+) -> Callable[[], Awaitable[RemoteFileIdRepository]]:
+    async def open_remote_ids() -> RemoteFileIdRepository:
+        return (await open_store()).remote_file_ids
+
+    return open_remote_ids

@@ -19,7 +19,7 @@ import storage_samples as make
 from bson import ObjectId
 from gridfs import AsyncGridFSBucket
 
-from cpbatch.adapters.mongo import GridFSBlobStore, MongoMetadataRepository, open_mongo
+from cpbatch.adapters.mongo import GridFSBlobStore, MongoMetadata, open_mongo
 from cpbatch.adapters.mongo.indexes import ORG_LISTINGS
 from cpbatch.domain.errors import StorageError, ValidationError
 from support.mongo.harness import MongoTestDatabase
@@ -170,11 +170,13 @@ async def test_orphan_chunks_of_old_uploads_are_swept_young_ones_kept(
 async def test_listings_expire_by_max_age_and_carry_a_ttl_expiry(
     mongo: MongoTestDatabase,
 ) -> None:
-    repo = await MongoMetadataRepository.open(await mongo.open(), listing_retention_s=HOUR)
+    repo = await MongoMetadata.open(await mongo.open(), listing_retention_s=HOUR)
     listing = make.listing()
-    await repo.save_org_listing("tok:alice", listing)
-    assert await repo.load_org_listing("tok:alice", "ABCDE ", HOUR) == listing
-    assert await repo.load_org_listing("tok:alice", "abcde", 0) is None  # max_age 0: expired
+    await repo.listing_cache.save_org_listing("tok:alice", listing)
+    assert await repo.listing_cache.load_org_listing("tok:alice", "ABCDE ", HOUR) == listing
+    assert (
+        await repo.listing_cache.load_org_listing("tok:alice", "abcde", 0) is None
+    )  # max_age 0: expired
     index = mongo.inspect[ORG_LISTINGS].index_information()["expires_at_ttl"]
     assert (index["key"], index["expireAfterSeconds"]) == ([("expires_at", 1)], 0)
     doc = mongo.inspect[ORG_LISTINGS].find_one()
@@ -186,31 +188,31 @@ async def test_listings_expire_by_max_age_and_carry_a_ttl_expiry(
 async def test_the_ttl_monitor_removes_an_expired_listing(mongo: MongoTestDatabase) -> None:
     listings = mongo.inspect[ORG_LISTINGS]
     with ttl_monitor_period(mongo.inspect.client.admin) as period_s:
-        expired = await MongoMetadataRepository.open(await mongo.open(), listing_retention_s=0)
-        kept = await MongoMetadataRepository.open(await mongo.open(), listing_retention_s=HOUR)
-        await kept.save_org_listing("tok:bob", make.listing())
-        await expired.save_org_listing("tok:alice", make.listing())
+        expired = await MongoMetadata.open(await mongo.open(), listing_retention_s=0)
+        kept = await MongoMetadata.open(await mongo.open(), listing_retention_s=HOUR)
+        await kept.listing_cache.save_org_listing("tok:bob", make.listing())
+        await expired.listing_cache.save_org_listing("tok:alice", make.listing())
         # Polled, not timed: the bound only keeps a server whose monitor never runs from
         # hanging the run (two periods: the listing may land just after a pass).
         for _ in range(int(2 * period_s / 0.1) + 50):
             if listings.count_documents({}) < 2:
                 break
             await asyncio.sleep(0.1)
-        assert await kept.load_org_listing("tok:bob", "abcde", HOUR) is not None
+        assert await kept.listing_cache.load_org_listing("tok:bob", "abcde", HOUR) is not None
         assert listings.count_documents({}) == 1
 
 
 async def test_hostile_keys_are_literals_or_refused(mongo: MongoTestDatabase) -> None:
-    repo = await MongoMetadataRepository.open(await mongo.open())
+    repo = await MongoMetadata.open(await mongo.open())
     for key in ("$gt", "$where", "a.b", "{'$ne': null}"):
-        await repo.save_record(replace(make.record(1), key=key))
-    found = await repo.get_records(["$gt", "a.b", ""])
+        await repo.file_records.save_record(replace(make.record(1), key=key))
+    found = await repo.file_records.get_records(["$gt", "a.b", ""])
     assert sorted(found) == ["$gt", "a.b"]
     with pytest.raises(ValidationError):
-        await repo.get_records([{"$ne": None}])  # type: ignore[list-item]
+        await repo.file_records.get_records([{"$ne": None}])  # type: ignore[list-item]
     with pytest.raises(ValidationError):
-        await repo.load_org_listing({"$ne": ""}, "abcde", HOUR)  # type: ignore[arg-type]
-    assert await repo.load_credential(1, "$ne") is None
+        await repo.listing_cache.load_org_listing({"$ne": ""}, "abcde", HOUR)  # type: ignore[arg-type]
+    assert await repo.credentials.load_credential(1, "$ne") is None
 
 
 async def test_refused_credentials_are_reported_without_the_password(

@@ -1,4 +1,4 @@
-"""SqliteMetadataRepository's bot tables (schema v2) beyond the contracts: in-place upgrade of
+"""SqliteDatabase's bot tables (schema v2) beyond the contracts: in-place upgrade of
 a v1 database, org codes compared lower-cased, strict reading of stored rows."""
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ import pytest
 import storage_samples as make
 
 from cpbatch.adapters import serialization as ser
-from cpbatch.adapters.sqlite import SqliteMetadataRepository
+from cpbatch.adapters.sqlite import SqliteDatabase
 from cpbatch.adapters.sqlite import statements as sql
 from cpbatch.adapters.sqlite.migrations import MIGRATIONS, migrate, schema_version
 from cpbatch.domain.errors import StorageError, ValidationError
@@ -32,10 +32,10 @@ async def test_a_v1_database_is_upgraded_in_place_keeping_its_data(path: Path) -
     with closing(sqlite3.connect(path, isolation_level=None)) as db:
         assert migrate(db, MIGRATIONS[:1]) == 1  # what cpbatch wrote before the bot
         db.execute(sql.UPSERT_RECORD, ser.file_record_to_dict(record))
-    async with await SqliteMetadataRepository.open(path) as repo:
-        assert await repo.get_records([record.key]) == {record.key: record}
-        await repo.save_credential(1, "learnwell", b"ciphertext")
-        await repo.save_remote_file_id("ab" * 32, "remote", part=1)
+    async with await SqliteDatabase.open(path) as repo:
+        assert await repo.file_records.get_records([record.key]) == {record.key: record}
+        await repo.credentials.save_credential(1, "learnwell", b"ciphertext")
+        await repo.remote_file_ids.save_remote_file_id("ab" * 32, "remote", part=1)
     with closing(sqlite3.connect(path)) as db:
         assert schema_version(db) == len(MIGRATIONS) >= 2
     assert raw(path, "SELECT user_id, org_code FROM credentials") == [(1, "learnwell")]
@@ -43,23 +43,23 @@ async def test_a_v1_database_is_upgraded_in_place_keeping_its_data(path: Path) -
 
 
 async def test_org_codes_are_compared_lower_cased(path: Path) -> None:
-    async with await SqliteMetadataRepository.open(path) as repo:
-        await repo.save_credential(1, " LearnWell ", b"x")
-        assert await repo.load_credential(1, "learnwell") == b"x"
-        assert await repo.credential_orgs(1) == ["learnwell"]
-        assert await repo.delete_credentials(1, "LEARNWELL") == 1
+    async with await SqliteDatabase.open(path) as repo:
+        await repo.credentials.save_credential(1, " LearnWell ", b"x")
+        assert await repo.credentials.load_credential(1, "learnwell") == b"x"
+        assert await repo.credentials.credential_orgs(1) == ["learnwell"]
+        assert await repo.credentials.delete_credentials(1, "LEARNWELL") == 1
 
 
 async def test_a_garbled_stored_row_is_a_storage_error(path: Path) -> None:
-    async with await SqliteMetadataRepository.open(path) as repo:
-        await repo.save_credential(1, "learnwell", b"x")
-        await repo.save_remote_file_id("ab" * 32, "remote")
+    async with await SqliteDatabase.open(path) as repo:
+        await repo.credentials.save_credential(1, "learnwell", b"x")
+        await repo.remote_file_ids.save_remote_file_id("ab" * 32, "remote")
         raw(path, "UPDATE credentials SET ciphertext = 'text, not bytes'")
         raw(path, "UPDATE remote_file_ids SET remote_id = x'00ff'")
         with pytest.raises(StorageError, match="credential is malformed"):
-            await repo.load_credential(1, "learnwell")
+            await repo.credentials.load_credential(1, "learnwell")
         with pytest.raises(StorageError, match="remote file id is malformed"):
-            await repo.load_remote_file_id("ab" * 32)
+            await repo.remote_file_ids.load_remote_file_id("ab" * 32)
 
 
 @pytest.mark.parametrize(
@@ -75,6 +75,7 @@ async def test_a_garbled_stored_row_is_a_storage_error(path: Path) -> None:
     ],
 )
 async def test_unusable_arguments_are_refused(path: Path, call: str, args: tuple) -> None:
-    async with await SqliteMetadataRepository.open(path) as repo:
+    async with await SqliteDatabase.open(path) as repo:
+        port = repo.credentials if "credential" in call else repo.remote_file_ids
         with pytest.raises(ValidationError):
-            await getattr(repo, call)(*args)
+            await getattr(port, call)(*args)

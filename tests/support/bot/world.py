@@ -8,20 +8,18 @@ from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
-from cpbatch.application.bot.builder import build_conversation
+from dependency_injector import providers
+
+from cpbatch.application.bot.conversation import BotConversation
 from cpbatch.application.bot.events import IncomingCallback, IncomingMessage
 from cpbatch.application.bot.settings import BotPolicy
 from cpbatch.domain.identifiers import AccessToken
+from support.app import Services, build_services
 from support.bot.chat import FakeChat, Message
 from support.fakes import (
     FakeCipher,
     FakeClassPlus,
-    FakeClock,
     InMemoryBlobStore,
-    InMemoryCredentialRepository,
-    InMemoryRemoteFileIds,
-    Services,
-    build_services,
 )
 
 ADMIN = 1
@@ -52,28 +50,21 @@ class BotWorld:
         clock: Callable[[], float] | None = None,
     ) -> None:
         self.gateway = gateway or FakeClassPlus()
-        self.app: Services = build_services(self.gateway, tiers=tiers)
+        self.app: Services = build_services(self.gateway, tiers=tiers, data_dir=work_root)
         self.chat = chat or FakeChat()
         self.cipher = FakeCipher()
-        self.credentials = InMemoryCredentialRepository()
-        self.remote_ids = InMemoryRemoteFileIds()
-        self.clock = FakeClock()
+        self.credentials = self.app.credentials
+        self.remote_ids = self.app.remote_ids
+        self.clock = self.app.clock
         self.policy = policy or default_policy()
-        self.work_dir = work_root / "outgoing"
-        self.bot = build_conversation(
-            chat=self.chat,
-            gateway=self.gateway,
-            listings=self.app.listings,
-            blobs=self.app.blobs,
-            repository=self.app.repository,
-            fetcher=self.app.fetcher,
-            credentials=self.credentials,
-            cipher=self.cipher,
-            remote_ids=self.remote_ids,
-            policy=self.policy,
-            work_dir=self.work_dir,
-            clock=clock or self.clock,
-        )
+        self.work_dir = work_root / "telegram" / "outgoing"
+        container = self.app.container
+        container.chat.override(providers.Object(self.chat))
+        container.cipher.override(providers.Object(self.cipher))
+        container.policy.override(providers.Object(self.policy))
+        if clock is not None:
+            container.clock.override(providers.Object(clock))
+        self.bot: BotConversation = container.conversation()
         self._message_ids = itertools.count(100_000)
         self._callback_ids = itertools.count(1)
 

@@ -13,7 +13,8 @@ from cpbatch.domain.errors import (
     ValidationError,
 )
 from cpbatch.domain.models import FileKind
-from support.fakes import FakeClassPlus, InMemoryBlobStore, Services, build_services, make_token
+from support.app import Services, build_services
+from support.fakes import FakeClassPlus, InMemoryBlobStore, make_token
 
 ALICE = make_token("a")
 BOB = make_token("b")
@@ -36,7 +37,7 @@ def gateway() -> FakeClassPlus:
 
 
 def download_batch(app: Services) -> DownloadBatch:
-    return DownloadBatch(app.listings, app.blobs, app.repository, app.fetcher)
+    return app.download_batch()
 
 
 @pytest.fixture
@@ -50,7 +51,7 @@ async def test_the_first_download_comes_from_upstream_and_is_recorded(app: Servi
     result = await download.execute(ALICE, "demo", 101)
 
     assert result.source == "upstream"
-    assert await download.read_bytes(result) == NOTES
+    assert await app.read_file().execute(result) == NOTES
     assert app.repository.file_records[result.file.record_key].version == "v1"
     assert app.gateway.total_opens == 1
 
@@ -146,7 +147,7 @@ async def test_a_new_upstream_version_is_downloaded_again(app: Services) -> None
     result = await download.execute(ALICE, "demo", 101)
 
     assert result.source == "upstream"
-    assert await download.read_bytes(result) == b"revised notes"
+    assert await app.read_file().execute(result) == b"revised notes"
     assert app.repository.file_records[result.file.record_key].version == "v2"
 
 

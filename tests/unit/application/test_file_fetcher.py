@@ -5,7 +5,8 @@ import pytest
 from cpbatch.application.ports import NullSyncProgress
 from cpbatch.domain.errors import DownloadFailedError, NotDownloadableError
 from cpbatch.domain.models import BatchFile, FileKind
-from support.fakes import FakeClassPlus, RecordingProgress, Services, build_services
+from support.app import Services, build_services
+from support.fakes import FakeClassPlus, RecordingProgress
 
 CONTENT = b"0123456789"
 

@@ -7,7 +7,8 @@ import pytest
 from cpbatch.application.use_cases import GetBatchFiles
 from cpbatch.domain.errors import BatchFileNotFoundError, ValidationError
 from cpbatch.domain.models import BatchSource, FileKind
-from support.fakes import FakeClassPlus, Services, build_services, make_token
+from support.app import Services, build_services
+from support.fakes import FakeClassPlus, make_token
 
 ALICE = make_token("a")
 BOB = make_token("b")
@@ -36,7 +37,7 @@ def app(gateway: FakeClassPlus) -> Services:
 
 @pytest.fixture
 def get_files(app: Services) -> GetBatchFiles:
-    return GetBatchFiles(app.listings)
+    return app.get_batch_files()
 
 
 async def test_lists_every_item_and_plans_paths_for_the_downloadable_ones(

@@ -8,7 +8,8 @@ import pytest
 from cpbatch.application.listings import ListingService
 from cpbatch.application.use_cases import GetBatches, LookupOrg
 from cpbatch.domain.errors import AuthenticationError, OrgCodeNotFoundError, ValidationError
-from support.fakes import FakeClassPlus, Services, build_services, make_token
+from support.app import Services, build_services
+from support.fakes import FakeClassPlus, make_token
 
 TTL = 300.0
 ALICE = make_token("a")
@@ -32,7 +33,7 @@ def app(gateway: FakeClassPlus) -> Services:
 
 @pytest.fixture
 def get_batches(app: Services) -> GetBatches:
-    return GetBatches(app.listings)
+    return app.get_batches()
 
 
 async def test_lists_the_org_and_only_the_batches_the_callers_account_can_open(

@@ -5,7 +5,8 @@ import pytest
 from cpbatch.application.use_cases import GetFileInfo
 from cpbatch.domain.errors import BatchFileNotFoundError, ValidationError
 from cpbatch.domain.models import FileKind
-from support.fakes import FakeClassPlus, build_services, make_token
+from support.app import build_services
+from support.fakes import FakeClassPlus, make_token
 
 ALICE = make_token("a")
 BOB = make_token("b")
@@ -26,7 +27,7 @@ def gateway() -> FakeClassPlus:
 
 @pytest.fixture
 def info(gateway: FakeClassPlus) -> GetFileInfo:
-    return GetFileInfo(build_services(gateway).listings)
+    return build_services(gateway).file_info()
 
 
 async def test_describes_a_file_from_the_callers_listing_without_opening_it(

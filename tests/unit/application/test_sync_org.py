@@ -4,10 +4,11 @@ from pathlib import Path
 
 import pytest
 
-from cpbatch.application.use_cases import SyncOrg, SyncRequest
+from cpbatch.application.use_cases import SyncRequest
 from cpbatch.domain.errors import ValidationError
 from cpbatch.domain.models import FileKind, SyncReport
-from support.fakes import FakeClassPlus, Services, build_services, make_token
+from support.app import Services, build_services
+from support.fakes import FakeClassPlus, make_token
 
 ALICE = make_token("a")
 CONTENT = {101: b"notes", 102: b"slides!", 103: b"PNG diagram", 201: b"x + y = z"}
@@ -31,7 +32,7 @@ def app() -> Services:
 
 
 async def sync(app: Services, **options: object) -> SyncReport:
-    use_case = SyncOrg(app.listings, app.blobs, app.repository, app.fetcher)
+    use_case = app.sync_org()
     return await use_case.execute(SyncRequest(ALICE, "demo", **options))  # type: ignore[arg-type]
 
 
@@ -219,7 +220,7 @@ async def test_invalid_options_are_rejected_before_asking_upstream(
 
 
 async def test_an_invalid_org_code_is_rejected_before_asking_upstream(app: Services) -> None:
-    use_case = SyncOrg(app.listings, app.blobs, app.repository, app.fetcher)
+    use_case = app.sync_org()
 
     with pytest.raises(ValidationError):
         await use_case.execute(SyncRequest(ALICE, "not an org"))
@@ -230,7 +231,7 @@ async def test_an_invalid_org_code_is_rejected_before_asking_upstream(app: Servi
 async def test_a_resync_restores_a_removed_file_and_keeps_an_edited_one(
     app: Services, tmp_path: Path
 ) -> None:
-    sync = SyncOrg(app.listings, app.blobs, app.repository, app.fetcher)
+    sync = app.sync_org()
     request = SyncRequest(ALICE, "demo", destination=tmp_path)
     await sync.execute(request)
     edited = next(tmp_path.rglob("notes.pdf"))

@@ -2,10 +2,11 @@
 
 import pytest
 
-from cpbatch.application.use_cases import SyncOrg, SyncRequest
+from cpbatch.application.use_cases import SyncRequest
 from cpbatch.domain.errors import AuthenticationError, DownloadFailedError, NotDownloadableError
 from cpbatch.domain.models import FileFailure, FileKind, SyncReport
-from support.fakes import FakeClassPlus, Services, build_services, make_token
+from support.app import Services, build_services
+from support.fakes import FakeClassPlus, make_token
 
 ALICE = make_token("a")
 CONTENT = {1: b"first file", 2: b"second file", 3: b"third file"}
@@ -23,7 +24,7 @@ def app() -> Services:
 
 
 async def sync(app: Services, **options: object) -> SyncReport:
-    use_case = SyncOrg(app.listings, app.blobs, app.repository, app.fetcher)
+    use_case = app.sync_org()
     return await use_case.execute(SyncRequest(ALICE, "demo", **options))  # type: ignore[arg-type]
 
 

@@ -2,9 +2,10 @@
 
 import pytest
 
-from cpbatch.application.use_cases import SyncOrg, SyncRequest
+from cpbatch.application.use_cases import SyncRequest
 from cpbatch.domain.models import FileKind, FileOutcome, SyncReport
-from support.fakes import FakeClassPlus, RecordingProgress, Services, build_services, make_token
+from support.app import Services, build_services
+from support.fakes import FakeClassPlus, RecordingProgress, make_token
 
 ALICE = make_token("a")
 
@@ -23,7 +24,7 @@ def world(files: int) -> Services:
 async def sync(
     app: Services, progress: RecordingProgress | None = None, **options: object
 ) -> SyncReport:
-    use_case = SyncOrg(app.listings, app.blobs, app.repository, app.fetcher)
+    use_case = app.sync_org()
     request = SyncRequest(ALICE, "demo", **options)  # type: ignore[arg-type]
     return await use_case.execute(request, progress)
 

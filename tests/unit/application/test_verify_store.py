@@ -7,9 +7,10 @@ from dataclasses import replace
 
 import pytest
 
-from cpbatch.application.use_cases import SyncOrg, SyncRequest, VerifyReport, VerifyStore
+from cpbatch.application.use_cases import SyncRequest, VerifyReport
 from cpbatch.domain.errors import StorageError
-from support.fakes import FakeClassPlus, InMemoryBlobStore, Services, build_services, make_token
+from support.app import Services, build_services
+from support.fakes import FakeClassPlus, InMemoryBlobStore, make_token
 
 ALICE = make_token("a")
 CONTENT = {101: b"notes", 102: b"slides!", 103: b"diagram bytes", 104: b"algebra"}
@@ -30,13 +31,13 @@ async def app() -> Services:
 
 
 async def sync(app: Services) -> None:
-    use_case = SyncOrg(app.listings, app.blobs, app.repository, app.fetcher)
+    use_case = app.sync_org()
     report = await use_case.execute(SyncRequest(ALICE, "demo"))
     assert report.ok
 
 
 async def verify(app: Services, *, repair: bool = False) -> VerifyReport:
-    return await VerifyStore(app.repository, app.blobs.record).execute(repair=repair)
+    return await app.verify_store().execute(repair=repair)
 
 
 def key(file_id: int) -> str:
