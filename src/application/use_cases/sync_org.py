@@ -7,7 +7,6 @@ touching upstream; a failing file never stops the others; progress goes to a lis
 from __future__ import annotations
 
 import asyncio
-import logging
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -17,6 +16,7 @@ from pathlib import Path, PurePosixPath
 from cpbatch.application.blob_cache import TieredBlobStore
 from cpbatch.application.fetching import FileFetcher
 from cpbatch.application.listings import ListingService
+from cpbatch.application.logs import get_logger
 from cpbatch.application.ports import MetadataRepository, NullSyncProgress, SyncProgress
 from cpbatch.application.sync_plan import PlannedFile, SyncTally, plan_files
 from cpbatch.domain.errors import AuthenticationError, CpbatchError, ValidationError
@@ -32,7 +32,7 @@ from cpbatch.domain.models import (
 from cpbatch.domain.selectors import BatchSelector
 
 MAX_CONCURRENCY = 64
-log = logging.getLogger(__name__)
+log = get_logger(__name__)
 
 
 @dataclass(frozen=True, slots=True)
@@ -165,7 +165,7 @@ class SyncOrg:
             return FileOutcome.FAILED, str(error)
         except Exception as error:  # one bad file must not stop the sync
             reason = f"unexpected error ({type(error).__name__})"
-            log.exception("sync_file_unexpected_error file_id=%s", file.id)
+            log.exception("sync_file_unexpected_error", file_id=file.id)
             tally.fail(file, reason, "unexpected_error")
             return FileOutcome.FAILED, reason
         tally.downloaded += 1
@@ -193,7 +193,7 @@ def _notify(event: Callable[..., None], *args: object) -> None:
     try:
         event(*args)
     except Exception:
-        log.exception("sync_progress_listener_failed event=%s", getattr(event, "__name__", "?"))
+        log.exception("sync_progress_listener_failed", listener=getattr(event, "__name__", "?"))
 
 
 def _validate(request: SyncRequest) -> tuple[OrgCode, BatchSelector | None]:
