@@ -3,16 +3,16 @@ else fetched and placed. A failing file is counted and never stops the others.""
 
 from __future__ import annotations
 
-import logging
 from pathlib import Path, PurePosixPath
 
+from cpbatch.application.logs import get_logger
 from cpbatch.application.ports import SyncProgress
 from cpbatch.application.ports.services import FileDownloads, StoredBlobs
 from cpbatch.application.sync_plan import PlannedFile, SyncTally
 from cpbatch.domain.errors import CpbatchError
 from cpbatch.domain.models import BatchFile, FileOutcome, FileRecord
 
-log = logging.getLogger(__name__)
+log = get_logger(__name__)
 
 
 class FileSync:
@@ -60,7 +60,7 @@ class FileSync:
             return FileOutcome.FAILED, str(error)
         except Exception as error:  # one bad file must not stop the sync
             reason = f"unexpected error ({type(error).__name__})"
-            log.exception("sync_file_unexpected_error file_id=%s", file.id)
+            log.exception("sync_file_unexpected_error", file_id=file.id)
             tally.fail(file, reason, "unexpected_error")
             return FileOutcome.FAILED, reason
         tally.downloaded += 1

@@ -3,11 +3,12 @@ that can never break the work they report on."""
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
-log = logging.getLogger(__name__)
+from cpbatch.application.logs import get_logger
+
+log = get_logger(__name__)
 
 
 @contextmanager
@@ -25,4 +26,4 @@ def notify(event: Callable[..., None], *args: object) -> None:
     try:
         event(*args)
     except Exception:
-        log.exception("sync_progress_listener_failed event=%s", getattr(event, "__name__", "?"))
+        log.exception("sync_progress_listener_failed", event=getattr(event, "__name__", "?"))

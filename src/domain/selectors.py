@@ -34,6 +34,10 @@ class BatchSelector:
             return raw
         return cls.parse(raw)
 
+    def __str__(self) -> str:
+        """'123', or 'course:123' / 'batch:45' when the kind is given."""
+        return f"{self.source.value}:{self.id}" if self.source else str(self.id)
+
     def pick(self, batches: tuple[Batch, ...] | list[Batch]) -> Batch:
         matches = [b for b in batches if b.id == self.id and self.source in (None, b.source)]
         if not matches:

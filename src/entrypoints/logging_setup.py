@@ -1,6 +1,8 @@
 """structlog, configured once: readable console lines by default, JSON when LOG_FORMAT=json.
-Standard-library loggers (the application layer's, libraries') go through the same pipeline,
-and every line passes the redactor, so secrets never reach a log."""
+Standard-library loggers (the application layer's, libraries') go through the same pipeline:
+the application's key/values and the fields bound with `cpbatch.application.logs.bound` (user,
+org, batch) become fields of every line, and every line passes the redactor, so secrets never
+reach a log."""
 
 from __future__ import annotations
 
@@ -12,8 +14,11 @@ from typing import Any
 
 import structlog
 
+from cpbatch.application.logs import RECORD_FIELDS, bound_fields
+
 _SECRET_KEYS = re.compile(
-    r"(token|secret|password|passwd|api_hash|authorization|otp|cookie|session_string|uri|url)",
+    r"(token|secret|password|passwd|api_hash|authorization|otp|cookie|session_string|uri|url"
+    r"|mobile|phone)",
     re.IGNORECASE,
 )
 _SECRET_VALUES = (
@@ -43,12 +48,22 @@ def redact_secrets(
     return event_dict
 
 
+def add_application_fields(
+    _: Any, __: str, event_dict: MutableMapping[str, Any]
+) -> MutableMapping[str, Any]:
+    """The fields bound where the line is logged, then those of the line itself (the
+    application's stdlib records carry them as one attribute): the line's own win."""
+    own = getattr(event_dict.get("_record"), RECORD_FIELDS, None) or {}
+    return {**bound_fields(), **own, **event_dict}
+
+
 def configure_logging(level: str = "INFO", fmt: str = "console", *, own_root: bool = True) -> None:
     """Route structlog and stdlib logging through the redactor to stderr. With
     own_root=False (cpbatch used as a library) a handler is installed only if the host program
     has none, and the host's level is left alone."""
     shared: list[Any] = [
         structlog.contextvars.merge_contextvars,
+        add_application_fields,
         structlog.stdlib.add_log_level,
         structlog.stdlib.add_logger_name,
         structlog.processors.TimeStamper(fmt="iso", utc=True),

@@ -72,7 +72,7 @@ async def request_otp(api: ApiClient, org: Org, mobile: str) -> str:
         session_id = str(session_id)
     if not isinstance(session_id, str) or not _SESSION_ID.fullmatch(session_id):
         raise upstream_shape_error(GENERATE_PATH, "an answer without an OTP session id")
-    log.info("classplus_otp_requested", org_id=org.id, mobile_tail=number[-2:])
+    log.info("classplus_otp_requested", org_id=org.id, number_tail=number[-2:])
     return session_id
 
 
@@ -108,7 +108,7 @@ async def verify_otp(
     except ValidationError:
         raise upstream_shape_error(VERIFY_PATH, "a token that is not a ClassPlus token") from None
     check_token_for_org(token, org)
-    log.info("classplus_otp_verified", org_id=org.id, mobile_tail=number[-2:])
+    log.info("classplus_otp_verified", org_id=org.id, number_tail=number[-2:])
     return token
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import os
 import sqlite3
 from collections.abc import Callable, Iterator
@@ -55,7 +56,10 @@ class SqliteThread:
         if self._closed:
             raise StorageError(f"The metadata database {self.path} is closed.")
         loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(self._executor, self._guarded, fn, doing)
+        # In the caller's context, as asyncio.to_thread would: the thread's log lines carry
+        # the fields bound for the command or update (run_in_executor alone drops them).
+        context = contextvars.copy_context()
+        return await loop.run_in_executor(self._executor, context.run, self._guarded, fn, doing)
 
     def _guarded(self, fn: Callable[[], T], doing: str) -> T:
         try:

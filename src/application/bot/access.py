@@ -4,14 +4,14 @@ logged with the user id and the reason, never with what they wrote."""
 from __future__ import annotations
 
 import enum
-import logging
 import math
 from collections.abc import Callable
 
 from cpbatch.application.bot.settings import BotPolicy
 from cpbatch.application.expiring import ExpiringStore
+from cpbatch.application.logs import get_logger
 
-log = logging.getLogger(__name__)
+log = get_logger(__name__)
 
 
 class Entry(enum.Enum):
@@ -35,10 +35,10 @@ class AccessControl:
         if self._policy.is_allowed(user_id):
             return Entry.ADMITTED
         if self._refused.get(user_id):
-            log.info("bot_access_refused user_id=%s reason=not_allowed repeat=true", user_id)
+            log.info("bot_access_refused", reason="not_allowed", repeat=True)
             return Entry.IGNORE
         self._refused.put(user_id, True)
-        log.warning("bot_access_refused user_id=%s reason=not_allowed repeat=false", user_id)
+        log.warning("bot_access_refused", reason="not_allowed", repeat=False)
         return Entry.REFUSE
 
     def is_admin(self, user_id: int) -> bool:
@@ -46,4 +46,4 @@ class AccessControl:
 
     def refuse_admin_only(self, user_id: int, what: str) -> None:
         """Log a refused admin-only request (`what` names the command, not its arguments)."""
-        log.warning("bot_access_refused user_id=%s reason=admin_only command=%s", user_id, what)
+        log.warning("bot_access_refused", reason="admin_only", command=what)

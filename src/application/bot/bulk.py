@@ -3,7 +3,6 @@ an expired login stops them all, and the tally becomes the job's summary."""
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -11,11 +10,12 @@ from cpbatch.application.bot import delivery_texts as say
 from cpbatch.application.bot import texts
 from cpbatch.application.bot.delivery import FileSender
 from cpbatch.application.bot.progress import ProgressMessage
+from cpbatch.application.logs import get_logger
 from cpbatch.domain.errors import AuthenticationError, CpbatchError
 from cpbatch.domain.identifiers import AccessToken
 from cpbatch.domain.models import BatchFile
 
-log = logging.getLogger(__name__)
+log = get_logger(__name__)
 
 
 @dataclass
@@ -45,7 +45,7 @@ async def send_many(
             result.failures.append((file.name, str(error)))
             continue
         except Exception:  # one bad file must not stop the others
-            log.exception("bot_bulk_file_failed file_id=%s", file.id)
+            log.exception("bot_bulk_file_failed", file_id=file.id)
             result.failures.append((file.name, say.UNEXPECTED_REASON))
             continue
         result.sent += 1

@@ -3,15 +3,15 @@ was shown to, until it expires. Stale, forged and foreign keys resolve to nothin
 
 from __future__ import annotations
 
-import logging
 import secrets
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from cpbatch.application.expiring import ExpiringStore
+from cpbatch.application.logs import get_logger
 
-log = logging.getLogger(__name__)
+log = get_logger(__name__)
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,10 +96,10 @@ class CallbackRegistry:
         or was shown to someone else (who pressed it is logged, what it was is not)."""
         entry = self._actions.get(key)
         if entry is None:
-            log.info("bot_callback_unknown user_id=%s", user_id)
+            log.info("bot_callback_unknown")
             return None
         owner, action = entry
         if owner != user_id:
-            log.warning("bot_callback_foreign user_id=%s", user_id)
+            log.warning("bot_callback_foreign")
             return None
         return action

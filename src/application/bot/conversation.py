@@ -1,11 +1,11 @@
 """The bot's conversation: every update from the chat adapter comes in here.
 
 An update passes the gate (allow-list, rate limit), then goes to the flow it belongs to, under
-the user's lock so one user's updates are handled in order. Long work runs as jobs."""
+the user's lock so one user's updates are handled in order. Long work runs as jobs. Every line
+logged while an update is handled, and by the jobs it starts, carries the user's and chat's ids
+(the flows add the org and batch once known)."""
 
 from __future__ import annotations
-
-import logging
 
 from cpbatch.application.bot import texts
 from cpbatch.application.bot.browse import BrowseFlow
@@ -25,13 +25,15 @@ from cpbatch.application.bot.downloads import DownloadFlow
 from cpbatch.application.bot.events import ConversationHandler, IncomingCallback, IncomingMessage
 from cpbatch.application.bot.gate import Gate, parse_command
 from cpbatch.application.bot.jobs import JobManager
+from cpbatch.application.bot.log_fields import action_fields, message_fields
 from cpbatch.application.bot.state import AwaitingOtp, UserLocks
+from cpbatch.application.logs import bound, get_logger
 from cpbatch.application.ports import (
     ChatPort,
 )
 from cpbatch.domain.errors import AuthenticationError, CpbatchError, CredentialError
 
-log = logging.getLogger(__name__)
+log = get_logger(__name__)
 
 
 class BotConversation(ConversationHandler):
@@ -65,6 +67,15 @@ class BotConversation(ConversationHandler):
         self._commands = commands
 
     async def on_message(self, event: IncomingMessage) -> None:
+        named = message_fields(event.text, self._dialog.pending(event.user_id))
+        with bound(user_id=event.user_id, chat_id=event.chat_id, **named):
+            await self._on_message(event)
+
+    async def on_callback(self, event: IncomingCallback) -> None:
+        with bound(user_id=event.user_id, chat_id=event.chat_id):
+            await self._on_callback(event)
+
+    async def _on_message(self, event: IncomingMessage) -> None:
         if not await self._gate.admit(
             event.user_id, event.chat_id, before_limit=lambda: self._scrub(event)
         ):
@@ -86,10 +97,10 @@ class BotConversation(ConversationHandler):
             except CpbatchError as error:
                 await self._dialog.say(event.chat_id, texts.explain(error, ""))
             except Exception:
-                log.exception("bot_message_failed user_id=%s command=%s", event.user_id, command)
+                log.exception("bot_message_failed")
                 await self._dialog.say(event.chat_id, texts.UNEXPECTED)
 
-    async def on_callback(self, event: IncomingCallback) -> None:
+    async def _on_callback(self, event: IncomingCallback) -> None:
         if not await self._gate.admit(event.user_id, event.chat_id, event.callback_id):
             return
         action = self._callbacks.resolve(event.user_id, event.data)
@@ -98,16 +109,17 @@ class BotConversation(ConversationHandler):
                 event.callback_id, texts.STALE_BUTTON, alert=True
             )
         note: str | None = None
-        async with self._locks.of(event.user_id):
-            try:
-                note = await self._act(event, action)
-            except CpbatchError as error:
-                note = texts.explain(error, getattr(action, "org_code", ""))
-                if isinstance(error, AuthenticationError | NotLoggedInError | CredentialError):
-                    await self._dialog.say(event.chat_id, note)  # lasts longer than an alert
-            except Exception:
-                log.exception("bot_callback_failed user_id=%s", event.user_id)
-                note = texts.UNEXPECTED
+        with bound(**action_fields(action)):
+            async with self._locks.of(event.user_id):
+                try:
+                    note = await self._act(event, action)
+                except CpbatchError as error:
+                    note = texts.explain(error, getattr(action, "org_code", ""))
+                    if isinstance(error, AuthenticationError | NotLoggedInError | CredentialError):
+                        await self._dialog.say(event.chat_id, note)  # lasts longer than an alert
+                except Exception:
+                    log.exception("bot_callback_failed")
+                    note = texts.UNEXPECTED
         await self._chat.answer_callback(event.callback_id, note, alert=note is not None)
 
     async def _scrub(self, event: IncomingMessage) -> None:

@@ -9,7 +9,6 @@ again through DownloadBatch."""
 from __future__ import annotations
 
 import asyncio
-import logging
 import re
 import secrets
 import shutil
@@ -23,6 +22,7 @@ from cpbatch.application.bot.outgoing import DocumentSender, Outgoing, already_w
 from cpbatch.application.bot.parts import part_count, part_name, split_into_parts
 from cpbatch.application.bot.progress import DownloadListener, ProgressMessage
 from cpbatch.application.bot.shared_uploads import SharedUploads
+from cpbatch.application.logs import get_logger
 from cpbatch.application.ports import (
     ChatPort,
     FileRecords,
@@ -36,7 +36,7 @@ from cpbatch.domain.identifiers import AccessToken
 from cpbatch.domain.models import BatchFile, FileRecord
 from cpbatch.domain.naming import sanitize_name, with_extension
 
-log = logging.getLogger(__name__)
+log = get_logger(__name__)
 WHOLE = 0  # the part number of a file sent in one piece
 _SCRATCH = re.compile(r"^[0-9a-f]{16}$")  # the folders `send` makes in work_dir, and only those
 
@@ -139,7 +139,7 @@ class FileSender:
                     chat_id, upload, self._caption(file, name, record.size, number, count)
                 )
             except DeliveryError:  # e.g. an id the chat service no longer knows: upload again
-                log.warning("bot_remote_id_rejected sha256=%s part=%s", record.sha256, number)
+                log.warning("bot_remote_id_rejected", sha256=record.sha256, part=number)
                 break
             sent.add(number)
         if count > 1 and len(sent) == count:

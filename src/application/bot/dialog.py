@@ -4,18 +4,18 @@ that a wrongly typed answer gets one more chance (policy.max_attempts in all).""
 from __future__ import annotations
 
 import dataclasses
-import logging
 from collections import OrderedDict
 
 from cpbatch.application.bot import texts
 from cpbatch.application.bot.events import IncomingMessage
 from cpbatch.application.bot.state import Step
 from cpbatch.application.expiring import ExpiringStore
+from cpbatch.application.logs import get_logger
 from cpbatch.application.ports import ChatPort, Keyboard
 from cpbatch.domain.errors import ValidationError
 from cpbatch.domain.identifiers import AccessToken
 
-log = logging.getLogger(__name__)
+log = get_logger(__name__)
 _REMEMBERED_DELETIONS = 4096
 
 
@@ -71,7 +71,7 @@ class Dialog:
         try:
             await self.chat.delete_message(event.chat_id, event.message_id)
         except Exception:  # still go on: the login itself must not fail over this
-            log.warning("bot_secret_message_not_deleted user_id=%s", event.user_id, exc_info=True)
+            log.warning("bot_secret_message_not_deleted", exc_info=True)
 
 
 def looks_like_token(text: str) -> bool:

@@ -3,15 +3,15 @@ their request rate are told once, politely, then ignored until the bucket refill
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Awaitable, Callable
 
 from cpbatch.application.bot import texts
 from cpbatch.application.bot.access import AccessControl, Entry
 from cpbatch.application.bot.rate_limit import Admission, RequestRateLimiter
+from cpbatch.application.logs import get_logger
 from cpbatch.application.ports import ChatPort
 
-log = logging.getLogger(__name__)
+log = get_logger(__name__)
 
 
 class Gate:
@@ -48,7 +48,7 @@ class Gate:
         admission = self._limiter.admit(user_id)
         if admission is Admission.ALLOWED:
             return True
-        log.info("bot_rate_limited user_id=%s repeat=%s", user_id, admission.name)
+        log.info("bot_rate_limited", admission=admission.name.lower())
         if admission is Admission.LIMITED:
             await self._tell(
                 chat_id, callback_id, texts.rate_limited(self._limiter.retry_after_s())

@@ -4,16 +4,16 @@ word — the result, the reason it failed, or "Cancelled" when /cancel stopped i
 from __future__ import annotations
 
 import asyncio
-import logging
 from collections.abc import Awaitable, Callable
 
 from cpbatch.application.bot import texts
 from cpbatch.application.bot.jobs import JobManager
 from cpbatch.application.bot.progress import ProgressMessage
+from cpbatch.application.logs import get_logger
 from cpbatch.application.ports import ChatPort
 from cpbatch.domain.errors import CpbatchError, StorageError
 
-log = logging.getLogger(__name__)
+log = get_logger(__name__)
 
 Work = Callable[[ProgressMessage], Awaitable[str]]  # does the job; returns the final word
 
@@ -57,13 +57,11 @@ class ChatJobRunner:
                 raise
             except Exception as error:
                 if isinstance(error, StorageError):  # the user sees a generic reason
-                    log.error("bot_job_storage_failed user_id=%s kind=%s: %s", user_id, kind, error)
+                    log.error("bot_job_storage_failed", error=str(error))
                 elif isinstance(error, CpbatchError):
-                    log.info(
-                        "bot_job_failed user_id=%s kind=%s error=%s", user_id, kind, error.kind
-                    )
+                    log.info("bot_job_failed", error=error.kind)
                 else:
-                    log.exception("bot_job_failed user_id=%s kind=%s", user_id, kind)
+                    log.exception("bot_job_failed")
                 final = f"❌ {heading}: {texts.explain(error, org_code)}"
             await progress.finish(final)
 

@@ -4,12 +4,13 @@ a chat handler returns at once and /cancel can stop the work wherever it is."""
 from __future__ import annotations
 
 import asyncio
-import logging
 from collections.abc import AsyncIterator, Callable, Coroutine
 from contextlib import asynccontextmanager
 from typing import Any
 
-log = logging.getLogger(__name__)
+from cpbatch.application.logs import bound, get_logger
+
+log = get_logger(__name__)
 
 JobBody = Callable[[], Coroutine[Any, Any, None]]
 
@@ -52,12 +53,15 @@ class JobManager:
         """Run `body` as this user's job; False (and nothing started) if they already have one."""
         if user_id in self._tasks or self._closing:
             return False
-        task = asyncio.get_running_loop().create_task(
-            self._run(user_id, kind, body), name=f"bot-{kind}-{user_id}"
-        )
-        self._tasks[user_id] = task
-        task.add_done_callback(lambda done: self._forget(user_id, done))
-        log.info("bot_job_started user_id=%s kind=%s active=%s", user_id, kind, self.active)
+        # The task copies the context as it is created: every line of the job carries these
+        # fields and those bound by the update that started it (org, batch).
+        with bound(user_id=user_id, job=kind):
+            task = asyncio.get_running_loop().create_task(
+                self._run(body), name=f"bot-{kind}-{user_id}"
+            )
+            self._tasks[user_id] = task
+            task.add_done_callback(lambda done: self._forget(user_id, done))
+            log.info("bot_job_started", active=self.active)
         return True
 
     def slot_is_free(self) -> bool:
@@ -95,14 +99,14 @@ class JobManager:
             task.cancel()
         await self.drain()
 
-    async def _run(self, user_id: int, kind: str, body: JobBody) -> None:
+    async def _run(self, body: JobBody) -> None:
         try:
             await body()
         except asyncio.CancelledError:
-            log.info("bot_job_cancelled user_id=%s kind=%s", user_id, kind)
+            log.info("bot_job_cancelled")
             raise
         except Exception:  # the body reports its own errors; this is the last line of defence
-            log.exception("bot_job_crashed user_id=%s kind=%s", user_id, kind)
+            log.exception("bot_job_crashed")
 
     def _forget(self, user_id: int, task: asyncio.Task[None]) -> None:
         if self._tasks.get(user_id) is task:

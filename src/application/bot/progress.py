@@ -4,14 +4,14 @@
 from __future__ import annotations
 
 import asyncio
-import logging
 from collections.abc import Callable
 
 from cpbatch.application.bot import texts
+from cpbatch.application.logs import get_logger
 from cpbatch.application.ports import ChatPort, SyncProgress
 from cpbatch.domain.models import Batch, BatchFile, FileOutcome, Org
 
-log = logging.getLogger(__name__)
+log = get_logger(__name__)
 
 
 class ProgressMessage:
@@ -82,7 +82,7 @@ class ProgressMessage:
         try:
             await self._chat.edit_text(self._chat_id, self._message_id, text)
         except Exception:  # progress is cosmetic: log and carry on
-            log.warning("bot_progress_edit_failed chat_id=%s", self._chat_id, exc_info=True)
+            log.warning("bot_progress_edit_failed", exc_info=True)
             return
         self._shown = text
 

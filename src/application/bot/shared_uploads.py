@@ -5,14 +5,14 @@ it got. Only bytes are shared here: each send has checked its own user's entitle
 from __future__ import annotations
 
 import asyncio
-import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
+from cpbatch.application.logs import get_logger
 from cpbatch.application.ports import RemoteFileIdRepository
 from cpbatch.domain.errors import DeliveryError
 
-log = logging.getLogger(__name__)
+log = get_logger(__name__)
 
 # Sends the bytes by the chat service's id for them; raises DeliveryError when it is refused.
 SendById = Callable[[str], Awaitable[None]]
@@ -75,6 +75,6 @@ async def _sent(send_by_id: SendById, remote_id: str, key: tuple[str, int]) -> b
     try:
         await send_by_id(remote_id)
     except DeliveryError:  # e.g. an id the chat service no longer knows: upload again
-        log.warning("bot_remote_id_rejected sha256=%s part=%s", *key)
+        log.warning("bot_remote_id_rejected", sha256=key[0], part=key[1])
         return False
     return True

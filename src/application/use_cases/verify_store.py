@@ -10,16 +10,16 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
-import logging
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
 
+from cpbatch.application.logs import get_logger
 from cpbatch.application.ports import BlobStore, FileRecords
 from cpbatch.application.verify_report import CorruptBlob, RepairSummary, VerifyReport
 from cpbatch.domain.errors import CpbatchError, StorageError, ValidationError
 from cpbatch.domain.models import FileRecord
 
-log = logging.getLogger(__name__)
+log = get_logger(__name__)
 _Delete = Callable[[str], Awaitable[None]]
 
 
@@ -60,10 +60,10 @@ class VerifyStore:
                 blobs[record.sha256] = blob
                 bytes_hashed += hashed
             if blob.size is None and blob.error is None:
-                log.warning("verify_blob_missing key=%s sha256=%s", record.key, record.sha256)
+                log.warning("verify_blob_missing", key=record.key, sha256=record.sha256)
                 missing.append(record.key)
             elif (damage := _damage(record, blob)) is not None:
-                log.warning("verify_blob_corrupt key=%s reason=%s", record.key, damage.reason)
+                log.warning("verify_blob_corrupt", key=record.key, reason=damage.reason)
                 corrupt.append(damage)
         orphans = [digest async for digest in self._store.digests() if digest not in blobs]
         report = VerifyReport(
@@ -116,11 +116,11 @@ class VerifyStore:
         blobs = await _each(damaged, self._store.delete, "corrupt blob", failures)
         orphans = await _each(report.orphan_blobs, self._store.delete, "orphan blob", failures)
         log.info(
-            "verify_repaired records=%d corrupt_blobs=%d orphan_blobs=%d failures=%d",
-            records,
-            blobs,
-            orphans,
-            len(failures),
+            "verify_repaired",
+            records=records,
+            corrupt_blobs=blobs,
+            orphan_blobs=orphans,
+            failures=len(failures),
         )
         return RepairSummary(records, blobs, orphans, tuple(failures))
 

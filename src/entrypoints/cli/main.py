@@ -6,12 +6,15 @@ import argparse
 import asyncio
 import json
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import structlog
 from rich.console import Console
 
-from cpbatch.domain.errors import CpbatchError
+from cpbatch.application.logs import bound
+from cpbatch.domain.errors import CpbatchError, ValidationError
+from cpbatch.domain.identifiers import OrgCode
+from cpbatch.domain.selectors import BatchSelector
 from cpbatch.entrypoints import presenters
 from cpbatch.entrypoints.bootstrap import running
 from cpbatch.entrypoints.cli.commands import COMMANDS, CommandContext
@@ -31,6 +34,33 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         sys.stdout.write(generate_secret_key() + "\n")
         return ExitCode.OK
+    with bound(**_log_context(args)):
+        return _main(args, err)
+
+
+def _log_context(args: argparse.Namespace) -> dict[str, object]:
+    """What every line of this command carries. Not for `bot`: its lines carry the user, org
+    and batch of the update they belong to."""
+    if args.command == "bot":
+        return {}
+    return {
+        "command": args.command,
+        "org": _as_parsed(OrgCode.parse, getattr(args, "org_code", None)),
+        "batch": _as_parsed(BatchSelector.parse, getattr(args, "batch", None)),
+    }
+
+
+def _as_parsed(parse: Callable[[str], object], typed: str | None) -> str | None:
+    """As the bot logs it ('LearnWell' -> 'learnwell'); as typed when it does not parse."""
+    if typed is None:
+        return None
+    try:
+        return str(parse(typed))
+    except ValidationError:
+        return typed
+
+
+def _main(args: argparse.Namespace, err: Console) -> int:
     # The redacting pipeline goes in before anything can fail: an error while reading the
     # settings must not reach structlog's defaults, whose tracebacks print local variables.
     configure_logging(args.log_level or "INFO")

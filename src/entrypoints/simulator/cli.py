@@ -22,7 +22,11 @@ from cpbatch.entrypoints.simulator.harness import Simulator, run_simulator
 from cpbatch.entrypoints.simulator.manifest import build_manifest
 from cpbatch.entrypoints.simulator.otp import expected_otp
 
-log = logging.getLogger("cpbatch.simulator")
+
+def _say(text: str) -> None:
+    """For the person running the simulator (the demo's logins among it), not a log line:
+    cpbatch's log pipeline would rightly redact the one-time codes."""
+    print(text, file=sys.stderr, flush=True)
 
 
 def _write_ready_file(path: Path, sim: Simulator) -> None:
@@ -50,7 +54,7 @@ def _announce(sim: Simulator, demo: bool) -> None:
         for org in sim.world.orgs:
             for user in org.users:
                 otp = expected_otp(sim.world.seed, user.mobile)
-                log.info("demo login: org=%s mobile=%s otp=%s", org.code, user.mobile, otp)
+                _say(f"demo login: org={org.code} mobile={user.mobile} otp={otp}")
 
 
 async def _serve(args: argparse.Namespace) -> None:
@@ -63,9 +67,9 @@ async def _serve(args: argparse.Namespace) -> None:
         _announce(sim, demo=args.world == "demo")
         if args.ready_file:
             _write_ready_file(Path(args.ready_file), sim)
-        log.info("serving on %s (faults: %s)", sim.base_url, faults)
+        _say(f"serving on {sim.base_url} (faults: {faults})")
         await stop.wait()
-    log.info("stopped")
+    _say("stopped")
 
 
 def _print_manifest(args: argparse.Namespace) -> None:

@@ -1,6 +1,5 @@
 """Who may use the bot, admin-only commands, and the per-user request rate."""
 
-import logging
 from pathlib import Path
 
 import pytest
@@ -9,25 +8,30 @@ from cpbatch.application.bot import texts
 from cpbatch.application.bot.settings import BotPolicy
 from support.bot.demo import ALICE_TOKEN, demo_gateway
 from support.bot.world import ADMIN, ALICE, STRANGER, BotWorld, default_policy
+from support.log_lines import events, project_logging
 
 
 async def test_a_stranger_gets_one_polite_refusal_then_silence(
-    world: BotWorld, caplog: pytest.LogCaptureFixture
+    world: BotWorld, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    caplog.set_level(logging.INFO)
-
-    await world.say(STRANGER, "/start")
-    await world.say(STRANGER, "/getbatches demo my-secret-words")
-    await world.say(STRANGER, "hello?")
-    answer = await world.press_key(STRANGER, "anything")
+    with project_logging("INFO"):
+        await world.say(STRANGER, "/start")
+        await world.say(STRANGER, "/getbatches demo my-secret-words")
+        await world.say(STRANGER, "hello?")
+        answer = await world.press_key(STRANGER, "anything")
 
     assert world.texts(STRANGER) == [texts.REFUSAL]
     assert answer == (None, False)  # not even the button is answered
-    refusals = [r for r in caplog.records if "bot_access_refused" in r.getMessage()]
-    assert len(refusals) == 4
-    assert all(f"user_id={STRANGER}" in r.getMessage() for r in refusals)
-    assert "my-secret-words" not in caplog.text
-    assert "hello" not in caplog.text
+    err = capsys.readouterr().err
+    refusals = events(err, "bot_access_refused")
+    assert [(r["user_id"], r["repeat"]) for r in refusals] == [
+        (STRANGER, False),
+        (STRANGER, True),
+        (STRANGER, True),
+        (STRANGER, True),
+    ]
+    assert "my-secret-words" not in err
+    assert "hello" not in err
 
 
 async def test_a_strangers_first_button_press_gets_the_refusal_as_its_answer(
@@ -52,19 +56,20 @@ async def test_with_an_empty_allow_list_only_admins_get_in(tmp_path: Path) -> No
 
 
 async def test_admin_only_commands_refuse_others_and_log_it(
-    world: BotWorld, caplog: pytest.LogCaptureFixture
+    world: BotWorld, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    await world.say(ALICE, "/jobs")
-    await world.say(ALICE, "/sync demo")
-    await world.say(ADMIN, "/jobs")
+    with project_logging("INFO"):
+        await world.say(ALICE, "/jobs")
+        await world.say(ALICE, "/sync demo")
+        await world.say(ADMIN, "/jobs")
 
     assert world.texts(ALICE)[0] == texts.ADMIN_ONLY
     assert "Only admins can sync a whole organization" in world.texts(ALICE)[1]
     assert world.texts(ADMIN) == [texts.job_status(0, 0, world.policy.max_jobs)]
-    logged = [r.getMessage() for r in caplog.records if "admin_only" in r.getMessage()]
-    assert logged == [
-        f"bot_access_refused user_id={ALICE} reason=admin_only command=jobs",
-        f"bot_access_refused user_id={ALICE} reason=admin_only command=sync_org",
+    logged = events(capsys.readouterr().err, "bot_access_refused")
+    assert [(r["user_id"], r["reason"], r["command"], r.get("org")) for r in logged] == [
+        (ALICE, "admin_only", "jobs", None),
+        (ALICE, "admin_only", "sync_org", "demo"),
     ]
 
 

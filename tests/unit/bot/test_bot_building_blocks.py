@@ -15,6 +15,7 @@ from cpbatch.application.bot.login import normalize_mobile
 from cpbatch.application.bot.rate_limit import Admission, RequestRateLimiter
 from cpbatch.application.expiring import ExpiringStore
 from support.fakes import FakeClock
+from support.log_lines import events, project_logging
 
 
 def test_an_expiring_store_forgets_after_its_ttl_and_beyond_its_size() -> None:
@@ -150,17 +151,20 @@ async def test_a_job_manager_runs_one_job_per_user_and_cancels_on_request() -> N
     assert not await jobs.cancel(1)
 
 
-async def test_a_crashing_job_is_logged_and_forgotten(caplog: pytest.LogCaptureFixture) -> None:
+async def test_a_crashing_job_is_logged_and_forgotten(capsys: pytest.CaptureFixture[str]) -> None:
     jobs = JobManager(max_jobs=2)
 
     async def crash() -> None:
         raise RuntimeError("boom")
 
-    jobs.start(1, "test", crash)
-    await jobs.drain()
+    with project_logging("INFO"):
+        jobs.start(1, "test", crash)
+        await jobs.drain()
 
     assert not jobs.has_job(1)
-    assert "bot_job_crashed user_id=1 kind=test" in caplog.text
+    [crashed] = events(capsys.readouterr().err, "bot_job_crashed")
+    assert (crashed["user_id"], crashed["job"]) == (1, "test")
+    assert "RuntimeError: boom" in crashed["exception"]
 
 
 async def test_closing_cancels_every_job() -> None:

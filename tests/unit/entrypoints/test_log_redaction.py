@@ -7,6 +7,7 @@ from collections.abc import Iterator
 import pytest
 import structlog
 
+from cpbatch.application.logs import bound, get_logger
 from cpbatch.entrypoints.logging_setup import REDACTED, configure_logging, redact_text
 
 JWT = "eyJhbGciOiJIUzM4NCJ9" + ".eyJpZCI6MTIzNDU2Nzg5MH0" + ".c2lnbmF0dXJlLXBhcnQ"
@@ -54,3 +55,27 @@ def test_structlog_and_stdlib_lines_are_redacted(
     if fmt == "json":
         lines = [json.loads(line) for line in err.splitlines() if line.startswith("{")]
         assert {line["event"] for line in lines} >= {"login", "failed"}
+
+
+@pytest.mark.parametrize("fmt", ["json", "console"])
+def test_bound_and_application_fields_are_redacted_too(
+    fmt: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    mobile, otp = "9876501234", "369611"
+    configure_logging("DEBUG", fmt)
+    with bound(user_id=11, org="demo", token=JWT, mobile=mobile):
+        get_logger("cpbatch.application.test").info(
+            "login_step", otp=otp, phone=mobile, note=f"pasted {BOT_TOKEN}"
+        )
+        structlog.get_logger("test").info("adapter_step", session_string="s" * 40)
+
+    err = capsys.readouterr().err
+    for secret in (JWT, BOT_TOKEN, mobile, otp, "s" * 40):
+        assert secret not in err
+    assert "login_step" in err
+    assert "adapter_step" in err
+    if fmt == "json":
+        lines = [json.loads(line) for line in err.splitlines() if line.startswith("{")]
+        assert [(line["user_id"], line["token"], line["mobile"]) for line in lines] == [
+            (11, REDACTED, REDACTED)
+        ] * 2
