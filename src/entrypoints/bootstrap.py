@@ -11,6 +11,7 @@ import structlog
 
 from cpbatch.entrypoints.config import Settings
 from cpbatch.entrypoints.container import Container
+from cpbatch.entrypoints.logging_setup import configure_logging
 
 log = structlog.get_logger(__name__)
 T = TypeVar("T")
@@ -24,6 +25,10 @@ async def running(
     opened as the work first resolves them and closed after it, whatever happens. Resolve use
     cases with `await resolved(container.sync_org())`. Pass a container to use overridden
     providers."""
+    if not structlog.is_configured():
+        # Used as a library (the async Python API): structlog's defaults would print every
+        # line, unredacted, to stdout. The host's own logging setup is kept.
+        configure_logging(settings.log_level, settings.log_format, own_root=False)
     container = container or Container(settings=settings)
     try:
         yield container
