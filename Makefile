@@ -11,7 +11,7 @@ SECANTUS_STAMP   := $(SECANTUS_VENV)/.installed-$(SECANTUS_VERSION)
 export PIP_CONSTRAINT := $(CURDIR)/constraints.txt
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: help install demo test test-mongo e2e-telegram bench chaos lint format simulator run lock clean
+.PHONY: help install demo test test-mongo e2e-telegram bench chaos readme-tables lint format simulator run lock clean
 
 help:
 	@echo "make demo       run the bundled ClassPlus simulator and sync its demo org into ./downloads"
@@ -19,7 +19,10 @@ help:
 	@echo "make test-mongo the Mongo suites against MONGODB_URI (any MongoDB server, Atlas included)"
 	@echo "make e2e-telegram the real bot on a local Telegram server (piltover), driven as a person would"
 	@echo "make bench      the performance suite against curl; writes bench/results/latest.md and .json"
-	@echo "make chaos      faults, kill -9, bad input, secrets and load; prints one table"
+	@echo "                and the README's performance table"
+	@echo "make chaos      faults, kill -9, bad input, secrets and load; prints one table, writes"
+	@echo "                chaos/results/latest.md and .json and the README's reliability table"
+	@echo "make readme-tables  rewrite the README's two tables from the results files (no run)"
 	@echo "make lint       ruff, mypy and the import-linter layer contracts only"
 	@echo "make format     format the code with ruff"
 	@echo "make simulator  run the ClassPlus simulator in the foreground (demo world)"
@@ -69,9 +72,16 @@ e2e-telegram: $(E2E_STAMP)
 bench: $(STAMP)
 	command -v curl >/dev/null || { apt-get update -qq && apt-get install -y -qq curl; }
 	$(PY) -m bench --size full
+	$(PY) -m bench.readme
 
+# The README gets the table even when an invariant did not hold; the exit status stays chaos's.
 chaos: $(STAMP)
-	$(PY) -m chaos --size full
+	$(PY) -m chaos --size full; status=$$?; $(PY) -m chaos.readme && exit $$status
+
+# The README's tables from the committed results files; `make test` fails when they differ.
+readme-tables: $(STAMP)
+	$(PY) -m bench.readme
+	$(PY) -m chaos.readme
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check src tests bench chaos

@@ -1,48 +1,31 @@
-"""The results as a markdown table and as JSON, with the machine they were measured on."""
+"""The results as a markdown table and as JSON, with the commit and machine they measured."""
 
 from __future__ import annotations
 
 import json
 import math
-import os
-import platform
 import subprocess
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-import psutil
-
+from bench import provenance
 from bench.commands import CURL, REAL_HOST_RATE_LIMIT
-from bench.simulator_process import REPO_ROOT
+from bench.provenance import GIB, REPO_ROOT, describe_commit
 
-GIB = 1024**3
+
+def machine_info() -> dict[str, Any]:
+    curl = _command_output([CURL, "--version"])
+    return {**provenance.machine_info(), "curl": " ".join(curl.split()[:2])}
 
 
 def _command_output(argv: list[str]) -> str:
     try:
-        done = subprocess.run(  # noqa: S603 - fixed commands
+        done = subprocess.run(  # noqa: S603 - a fixed command
             argv, cwd=REPO_ROOT, capture_output=True, text=True, timeout=10, check=False
         )
     except (OSError, subprocess.TimeoutExpired):
         return ""
     return done.stdout.strip() if done.returncode == 0 else ""
-
-
-def machine_info() -> dict[str, Any]:
-    memory = psutil.virtual_memory().total
-    commit = _command_output(["git", "rev-parse", "--short", "HEAD"])
-    dirty = bool(_command_output(["git", "status", "--porcelain", "--untracked-files=no"]))
-    return {
-        "cores": os.cpu_count(),
-        "memory_gb": round(memory / GIB),
-        "memory_bytes": memory,
-        "python": platform.python_version(),
-        "date": datetime.now(UTC).isoformat(timespec="seconds"),
-        "platform": platform.platform(),
-        "curl": " ".join(_command_output([CURL, "--version"]).split()[:2]),
-        "git": f"{commit}{' (with uncommitted changes)' if dirty else ''}",
-    }
 
 
 def _finite(value: Any) -> Any:
@@ -241,12 +224,12 @@ def _details(scenarios: dict[str, Any]) -> list[str]:
 
 def render_markdown(document: dict[str, Any]) -> str:
     machine, run = document["machine"], document["run"]
-    scenarios = document["scenarios"]
+    scenarios, commit = document["scenarios"], describe_commit(document.get("commit"))
     header = [
         f"# cpbatch benchmarks ({run['size']})",
         "",
         f"{machine['cores']} cores, {machine['memory_gb']} GiB, Python {machine['python']}, "
-        f"{machine['platform']}, {machine['date']}, git {machine['git'] or 'unknown'}; "
+        f"{machine['platform']}, {machine['date']}, {commit}; "
         f"peer: {machine['curl'] or 'curl'}.",
         "",
         f"cpbatch runs as the real CLI (`cpbatch sync benchorg --concurrency "

@@ -16,6 +16,7 @@ from typing import Any
 
 from bench.commands import DEFAULT_RATE_LIMIT, CpbatchSettings
 from bench.profiles import ALL_SCENARIOS, PROFILES
+from bench.provenance import measured_commit
 from bench.report import machine_info, render_table, write_results
 from bench.scenarios import Context, run_scenarios
 from bench.simulator_process import REPO_ROOT, BenchError
@@ -88,6 +89,7 @@ def main(argv: list[str] | None = None) -> int:
     def log(message: str) -> None:
         print(message, file=sys.stderr, flush=True)
 
+    commit = measured_commit()  # before the run: what was measured, whatever happens meanwhile
     started = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="cpbatch-bench-", dir=args.scratch) as scratch:
         context = Context(profile=profile, settings=settings, scratch=Path(scratch), log=log)
@@ -98,6 +100,7 @@ def main(argv: list[str] | None = None) -> int:
             return 1
     targets = [spec["met"] for result in scenarios.values() for spec in result["targets"].values()]
     document: dict[str, Any] = {
+        "commit": commit,
         "machine": machine_info(),
         "run": {
             "size": profile.name,

@@ -187,7 +187,7 @@ class CrashRun:
 
     def _large_temp(self, data: Path) -> int:
         """Size of the large file's temp file (the only one larger than any other file)."""
-        sizes = [p.stat().st_size for p in temp_files(data) if p.exists()]
+        sizes = [_size(p) for p in temp_files(data)]
         big = [s for s in sizes if s > self.world.max_size]
         return max(big, default=0)
 
@@ -338,3 +338,11 @@ class CrashRun:
             "repair_resync_downloads": downloads,
             "repair_restored": resync.returncode == 0 and check.ok == check.expected,
         }
+
+
+def _size(path: Path) -> int:
+    """0 for a temp file that is gone: cpbatch renames it into place while we watch."""
+    try:
+        return path.stat().st_size
+    except FileNotFoundError:
+        return 0

@@ -2,9 +2,10 @@
 
 Runs the chaos sections one after the other, each `run(size, workdir) -> dict` of computed
 figures, prints ONE markdown table of what held and what did not, and writes it to
-OUT/latest.md and OUT/latest.json with the machine and the date. A section that cannot be
-imported or that raises is shown as "error: <reason>" and the others still run. The exit code
-is 1 when any invariant is violated or any section failed, else 0.
+OUT/latest.md and OUT/latest.json with the commit, the machine and the date (`python -m
+chaos.readme` then copies the table into the README). A section that cannot be imported or that
+raises is shown as "error: <reason>" and the others still run. The exit code is 1 when any
+invariant is violated or any section failed, else 0.
 
 Sections: faults (chaos.faults) and crash (chaos.crash) drive the real CLI against a faulty or
 killed process; bad_input, secrets (with access control) and load are in this package too.
@@ -16,17 +17,15 @@ import argparse
 import importlib
 import json
 import math
-import os
-import platform
-import subprocess
 import sys
 import tempfile
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+
+from bench.provenance import describe_commit, machine_info, measured_commit
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 SECTIONS: dict[str, str] = {
@@ -42,7 +41,6 @@ ALIASES = {
     "secrets_scan": "secrets",
     "access": "secrets",
 }
-GIB = 1024**3
 
 Figures = Mapping[str, Any]
 
@@ -369,40 +367,6 @@ def _cell(text: str) -> str:
 # -- results files ---------------------------------------------------------------------------------
 
 
-def _git(*args: str) -> str:
-    try:
-        done = subprocess.run(  # noqa: S603 - a fixed git command
-            ["git", *args],  # noqa: S607
-            cwd=REPO_ROOT,
-            capture_output=True,
-            text=True,
-            timeout=10,
-            check=False,
-        )
-    except (OSError, subprocess.TimeoutExpired):
-        return ""
-    return done.stdout.strip() if done.returncode == 0 else ""
-
-
-def machine_info() -> dict[str, Any]:
-    try:
-        import psutil
-
-        memory = int(psutil.virtual_memory().total)
-    except Exception:
-        memory = 0
-    commit = _git("rev-parse", "--short", "HEAD")
-    dirty = bool(_git("status", "--porcelain", "--untracked-files=no"))
-    return {
-        "cores": os.cpu_count(),
-        "memory_gb": round(memory / GIB) if memory else None,
-        "python": platform.python_version(),
-        "platform": platform.platform(),
-        "date": datetime.now(UTC).isoformat(timespec="seconds"),
-        "git": f"{commit}{' (with uncommitted changes)' if dirty else ''}",
-    }
-
-
 def _finite(value: Any) -> Any:
     if isinstance(value, float) and not math.isfinite(value):
         return None
@@ -417,11 +381,12 @@ def _finite(value: Any) -> Any:
 
 def render_markdown(document: Mapping[str, Any], table: str) -> str:
     machine, run = document["machine"], document["run"]
+    commit = describe_commit(document.get("commit"))
     lines = [
         f"# cpbatch chaos run ({run['size']})",
         "",
         f"{machine['cores']} cores, {machine['memory_gb']} GiB, Python {machine['python']}, "
-        f"{machine['platform']}, {machine['date']}, git {machine['git'] or 'unknown'}; "
+        f"{machine['platform']}, {machine['date']}, {commit}; "
         f"sections: {', '.join(run['sections'])}; {run['elapsed_s']:.1f} s in all.",
         "",
         table,
@@ -498,6 +463,7 @@ def main(argv: list[str] | None = None) -> int:
     def say(message: str) -> None:
         print(message, file=sys.stderr, flush=True)
 
+    commit = measured_commit()  # before the run: what was measured, whatever happens meanwhile
     started = time.perf_counter()
     sections: dict[str, dict[str, Any]] = {}
     with tempfile.TemporaryDirectory(prefix="cpbatch-chaos-", dir=args.scratch) as scratch:
@@ -511,6 +477,7 @@ def main(argv: list[str] | None = None) -> int:
     errored = [name for name, figures in sections.items() if "error" in figures]
     violated = [row.what for row in rows if row.held is False]
     document: dict[str, Any] = {
+        "commit": commit,
         "machine": machine_info(),
         "run": {
             "size": args.size,
