@@ -46,7 +46,14 @@ __all__ = [
 ]
 
 # Settings cpbatch reads that `bench.commands.clean_environ` does not know (yet): never inherited.
-EXTRA_VARIABLES = ("READ_TIMEOUT", "RETRY_MAX_WAIT", "CONNECT_TIMEOUT", "SECRET_KEY", "BOT_")
+EXTRA_VARIABLES = (
+    "READ_TIMEOUT",
+    "MIN_SPEED",
+    "RETRY_MAX_WAIT",
+    "CONNECT_TIMEOUT",
+    "SECRET_KEY",
+    "BOT_",
+)
 CLI_TIMEOUT_S = 900.0
 
 

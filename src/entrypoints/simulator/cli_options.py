@@ -41,6 +41,8 @@ _FAULT_ENV = {
     "latency_s": ("SIM_FAULT_LATENCY", float),
     "rate_stall": ("SIM_FAULT_STALL", float),
     "stall_s": ("SIM_FAULT_STALL_S", float),
+    "rate_trickle": ("SIM_FAULT_TRICKLE", float),
+    "trickle_s": ("SIM_FAULT_TRICKLE_S", float),
     "scope": ("SIM_FAULT_SCOPE", str),
     "seed": ("SIM_FAULT_SEED", int),
     "max_requests_per_second": ("SIM_MAX_RPS", float),
@@ -96,6 +98,15 @@ def build_parser() -> argparse.ArgumentParser:
     faults.add_argument("--latency", dest="latency_s", type=float)
     faults.add_argument("--fault-stall", dest="rate_stall", type=float)
     faults.add_argument("--stall-seconds", dest="stall_s", type=float)
+    faults.add_argument(
+        "--fault-trickle", dest="rate_trickle", type=float, help="share of file bodies that "
+        "trickle: part of the body, then one byte every --trickle-seconds"
+    )  # fmt: skip
+    faults.add_argument("--trickle-seconds", dest="trickle_s", type=float)
+    faults.add_argument(
+        "--trickle-file-id", dest="trickle_file_ids", type=int, action="append",
+        help="this file always trickles (repeatable)",
+    )  # fmt: skip
     faults.add_argument("--fault-scope", dest="scope", choices=("all", "api", "files"))
     faults.add_argument("--fault-seed", dest="seed_faults", type=int)
     faults.add_argument("--fail-file-id", dest="fail_file_ids", type=int, action="append")
@@ -112,10 +123,15 @@ def fault_config(args: argparse.Namespace, environ: Mapping[str, str]) -> FaultC
             values[name] = flag
         elif environ.get(variable):
             values[name] = kind(environ[variable])
-    ids = args.fail_file_ids or [
-        int(part) for part in environ.get("SIM_FAULT_FAIL_FILE_IDS", "").split(",") if part.strip()
-    ]
-    return FaultConfig(fail_always_file_ids=frozenset(ids), **values)
+    failing = args.fail_file_ids or _ids(environ.get("SIM_FAULT_FAIL_FILE_IDS", ""))
+    trickling = args.trickle_file_ids or _ids(environ.get("SIM_FAULT_TRICKLE_FILE_IDS", ""))
+    return FaultConfig(
+        fail_always_file_ids=frozenset(failing), trickle_file_ids=frozenset(trickling), **values
+    )
+
+
+def _ids(text: str) -> list[int]:
+    return [int(part) for part in text.split(",") if part.strip()]
 
 
 def world_from(args: argparse.Namespace) -> World:
