@@ -7,6 +7,7 @@ from types import TracebackType
 from typing import TYPE_CHECKING
 
 import structlog
+from aiohttp.abc import AbstractResolver
 
 from cpbatch.adapters.classplus.downloads import HttpFileStream, open_stream
 from cpbatch.adapters.classplus.errors import CallErrors
@@ -33,10 +34,12 @@ class ClassPlusHttpGateway:
     and the instance stays bound to that loop. `close()` (or `async with`) releases it.
     `stats` counts retries and resumes for sync reports."""
 
-    def __init__(self, settings: ClassPlusSettings | None = None) -> None:
+    def __init__(
+        self, settings: ClassPlusSettings | None = None, *, resolver: AbstractResolver | None = None
+    ) -> None:
         self.settings = settings or ClassPlusSettings()
         self.stats = GatewayStats()
-        self._api = ApiClient(self.settings, self.stats)
+        self._api = ApiClient(self.settings, self.stats, resolver)  # resolver: tests only
 
     async def __aenter__(self) -> ClassPlusHttpGateway:
         return self
