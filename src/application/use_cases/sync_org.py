@@ -151,7 +151,9 @@ class SyncOrg:
                 if target is not None and not request.dry_run:
                     # Unchanged upstream: restore the file if it was removed, and leave it be
                     # if it is there (it may carry the user's own annotations).
-                    await self._blobs.export(record.sha256, target, replace=False)
+                    await self._blobs.export(
+                        record.sha256, target, replace=False, within=request.destination
+                    )
                 tally.skipped += 1
                 return FileOutcome.SKIPPED, None
             if request.dry_run:
@@ -159,7 +161,7 @@ class SyncOrg:
                 return FileOutcome.PLANNED, None
             fetched = await self._fetcher.fetch(file, listener)
             if target is not None:
-                await self._blobs.export(fetched.stored.sha256, target)
+                await self._blobs.export(fetched.stored.sha256, target, within=request.destination)
         except CpbatchError as error:
             tally.fail(file, str(error), error.kind)
             return FileOutcome.FAILED, str(error)
