@@ -4,11 +4,13 @@ front of it). Exactly one of them is opened, and closed at shutdown."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
 from cpbatch.adapters.filesystem.blob_store import FilesystemBlobStore
+from cpbatch.adapters.filesystem.private_folder import ensure_private_folder
 from cpbatch.adapters.sqlite.repository import SqliteMetadataRepository
 from cpbatch.application.ports import BlobStore
 from cpbatch.entrypoints.config import MIB, Settings
@@ -33,6 +35,7 @@ async def open_storage(settings: Settings) -> AsyncIterator[Storage]:
 
 
 async def _embedded(settings: Settings) -> AsyncIterator[Storage]:
+    await asyncio.to_thread(ensure_private_folder, settings.data_dir)
     repository = await SqliteMetadataRepository.open(settings.metadata_path)
     try:
         yield Storage(
@@ -60,6 +63,8 @@ async def _mongodb(settings: Settings) -> AsyncIterator[Storage]:
         repository = await MongoMetadataRepository.open(database)
         gridfs = GridFSBlobStore(database)
         await gridfs.ensure_indexes()
+        # Only the cache lives on disk here: DATA_DIR itself is not needed unless it holds it.
+        await asyncio.to_thread(ensure_private_folder, settings.cache_dir or settings.data_dir)
         cache = BoundedFilesystemCache(
             settings.cache_dir or settings.data_dir / "cache",
             max_bytes=settings.cache_max_mb * MIB,
