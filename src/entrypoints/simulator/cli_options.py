@@ -11,6 +11,7 @@ from typing import Any
 from cpbatch.entrypoints.simulator.demo import demo_world
 from cpbatch.entrypoints.simulator.faults import FaultConfig
 from cpbatch.entrypoints.simulator.generated import generated_world
+from cpbatch.entrypoints.simulator.hostile_names import with_hostile_names
 from cpbatch.entrypoints.simulator.world import World
 
 _UNITS = {
@@ -81,6 +82,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="add a file of this size (repeatable); demo world: in a folder of learnwell's "
         "physics course",
     )
+    parser.add_argument(
+        "--hostile-names",
+        action="store_true",
+        help="give every org, batch, folder and file a name with Rich markup, terminal "
+        "escapes and a newline (to test what clients print)",
+    )
     parser.add_argument("--ready-file", help="write base URL, tokens and pid here (mode 0600)")
     parser.add_argument(
         "--manifest",
@@ -135,6 +142,11 @@ def _ids(text: str) -> list[int]:
 
 
 def world_from(args: argparse.Namespace) -> World:
+    world = _chosen_world(args)
+    return with_hostile_names(world) if getattr(args, "hostile_names", False) else world
+
+
+def _chosen_world(args: argparse.Namespace) -> World:
     seed = args.seed
     if args.world == "demo":
         if seed is None:
