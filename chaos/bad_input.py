@@ -49,6 +49,7 @@ from cpbatch.adapters.classplus.fields import Fields, parse_time
 from cpbatch.adapters.classplus.kinds import classify_document
 from cpbatch.adapters.classplus.url_policy import check_file_url
 from cpbatch.adapters.filesystem.blob_store import FilesystemBlobStore
+from cpbatch.adapters.filesystem.output import FilesystemOutput
 from cpbatch.adapters.sqlite import SqliteDatabase
 from cpbatch.application.blob_cache import TieredBlobStore
 from cpbatch.application.bot.callbacks import (
@@ -1090,7 +1091,9 @@ async def _one_size_case(
     blobs = TieredBlobStore(None, (FilesystemBlobStore(root, fsync=False),))
     refused = stored_sha = None
     async with ClassPlusHttpGateway(config) as gateway:
-        fetcher = FileFetcher(gateway, blobs, repository.file_records)
+        fetcher = FileFetcher(
+            gateway, blobs, repository.file_records, FilesystemOutput(fsync=False)
+        )
         try:
             fetched = await fetcher.fetch(file, _Silent())
             stored_sha = fetched.stored.sha256

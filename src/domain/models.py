@@ -122,6 +122,18 @@ class FileRecord:
         )
 
 
+@dataclass(frozen=True, slots=True)
+class Placement:
+    """A file a sync wrote into the user's folder, as it was when written: `path` (absolute)
+    holds the bytes `record` describes (a sync writes each file once, there and nowhere else)."""
+
+    path: str
+    record: FileRecord
+
+    def matches(self, file: BatchFile) -> bool:
+        return self.record.matches(file)
+
+
 class FileOutcome(Enum):
     DOWNLOADED = "downloaded"
     SKIPPED = "skipped"  # unchanged since the last sync, blob still present

@@ -15,6 +15,7 @@ from dependency_injector import containers, providers
 
 from cpbatch.adapters.classplus.gateway import ClassPlusHttpGateway
 from cpbatch.adapters.classplus.settings import ClassPlusSettings
+from cpbatch.adapters.filesystem.output import FilesystemOutput
 from cpbatch.application import use_cases as uc
 from cpbatch.application.blob_cache import MemoryBlobCache, TieredBlobStore
 from cpbatch.application.bot.access import AccessControl
@@ -68,6 +69,10 @@ async def open_gateway(settings: ClassPlusSettings) -> AsyncIterator[ClassPlusHt
         await gateway.close()
 
 
+def output_folders(settings: Settings) -> FilesystemOutput:
+    return FilesystemOutput(fsync=settings.durability == "flush")
+
+
 def memory_cache(settings: Settings) -> MemoryBlobCache | None:
     if not settings.cache_enabled or settings.memory_cache_mb == 0:
         return None
@@ -88,6 +93,7 @@ class Container(containers.DeclarativeContainer):
     gateway = providers.Resource(open_gateway, classplus_settings)  # CoursePlatform, OtpLogin
     storage = providers.Resource(open_storage, settings)
     file_records = storage.provided.file_records
+    placements = storage.provided.placements
     listing_cache = storage.provided.listing_cache
     sync_history = storage.provided.sync_history
     credentials = storage.provided.credentials
@@ -99,7 +105,8 @@ class Container(containers.DeclarativeContainer):
     listings = providers.Singleton(
         ListingService, gateway, listing_cache, settings.provided.cache_ttl, clock=clock
     )
-    fetcher = providers.Singleton(FileFetcher, gateway, blobs, file_records)
+    output = providers.Singleton(output_folders, settings)  # FileOutput: the user's folders
+    fetcher = providers.Singleton(FileFetcher, gateway, blobs, file_records, output)
 
     # --- use cases -------------------------------------------------------------------
     lookup_org = providers.Factory(uc.LookupOrg, gateway)
@@ -108,8 +115,19 @@ class Container(containers.DeclarativeContainer):
     file_info = providers.Factory(uc.GetFileInfo, listings)
     download_batch = providers.Factory(uc.DownloadBatch, listings, blobs, file_records, fetcher)
     read_file = providers.Factory(uc.ReadFile, blobs)
-    sync_org = providers.Factory(uc.SyncOrg, listings, blobs, file_records, sync_history, fetcher)
+    sync_org = providers.Factory(
+        uc.SyncOrg,
+        listings,
+        blobs,
+        file_records,
+        sync_history,
+        fetcher,
+        placements,
+        output,
+        keep_copies=storage.provided.keeps_sync_copies,
+    )
     verify_store = providers.Factory(uc.VerifyStore, file_records, blobs.provided.record)
+    verify_placements = providers.Factory(uc.VerifyPlacements, placements, output)
     request_otp = providers.Factory(uc.RequestOtp, gateway)
     verify_otp = providers.Factory(uc.VerifyOtp, gateway, gateway)
     check_token = providers.Factory(uc.CheckToken, gateway)

@@ -5,7 +5,12 @@ from __future__ import annotations
 from pathlib import PurePosixPath
 from typing import Any
 
-from cpbatch.application.use_cases import CorruptBlob, RepairSummary, VerifyReport
+from cpbatch.application.use_cases import (
+    CorruptBlob,
+    PlacementReport,
+    RepairSummary,
+    VerifyReport,
+)
 from cpbatch.domain.errors import CpbatchError
 from cpbatch.domain.models import Batch, BatchFile, FileFailure, Org, SyncReport
 from cpbatch.domain.sizes import format_bytes
@@ -97,6 +102,18 @@ def verify_view(report: VerifyReport) -> dict[str, Any]:
         "corrupt": [corrupt_view(c) for c in report.corrupt],
         "orphan_blobs": list(report.orphan_blobs),
         "repaired": None if report.repaired is None else repair_view(report.repaired),
+    }
+
+
+def placed_view(report: PlacementReport) -> dict[str, Any]:
+    """Files syncs wrote into folders: a report only (see VerifyPlacements)."""
+    return {
+        "placed_files": {
+            "checked": report.checked,
+            "bytes_hashed": report.bytes_hashed,
+            "missing": list(report.missing),
+            "changed": list(report.changed),
+        }
     }
 
 

@@ -16,6 +16,7 @@ from cpbatch.application.ports import (
     CredentialRepository,
     FileRecords,
     ListingCache,
+    Placements,
     RemoteFileIdRepository,
     SyncHistory,
 )
@@ -25,6 +26,7 @@ from cpbatch.entrypoints.config import MIB, Settings
 @dataclass(frozen=True)
 class Storage:
     file_records: FileRecords
+    placements: Placements
     listing_cache: ListingCache
     sync_history: SyncHistory
     credentials: CredentialRepository
@@ -32,6 +34,9 @@ class Storage:
     tiers: tuple[BlobStore, ...]  # fastest first; the last is the store of record
     ping: Callable[[], Awaitable[object]]  # a cheap round trip, for the health endpoint
     kind: str
+    # A sync into a folder also keeps each file in the store of record: only where that store
+    # is not on this disk (GridFS), so the embedded store never holds a second copy.
+    keeps_sync_copies: bool = False
 
 
 async def open_storage(settings: Settings) -> AsyncIterator[Storage]:
@@ -49,6 +54,7 @@ async def _embedded(settings: Settings) -> AsyncIterator[Storage]:
     try:
         yield Storage(
             file_records=db.file_records,
+            placements=db.placements,
             listing_cache=db.listing_cache,
             sync_history=db.sync_history,
             credentials=db.credentials,
@@ -84,6 +90,7 @@ async def _mongodb(settings: Settings) -> AsyncIterator[Storage]:
         )
         yield Storage(
             file_records=metadata.file_records,
+            placements=metadata.placements,
             listing_cache=metadata.listing_cache,
             sync_history=metadata.sync_history,
             credentials=metadata.credentials,
@@ -91,6 +98,7 @@ async def _mongodb(settings: Settings) -> AsyncIterator[Storage]:
             tiers=(cache, gridfs),
             ping=lambda: metadata.file_records.get_records(["health-check"]),  # errors mapped
             kind="mongodb",
+            keeps_sync_copies=True,
         )
     finally:
         await client.close()

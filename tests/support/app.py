@@ -78,8 +78,9 @@ class Services:
     def read_file(self) -> ReadFile:
         return self._get(self.container.read_file)
 
-    def sync_org(self) -> SyncOrg:
-        return self._get(self.container.sync_org)
+    def sync_org(self, **options: object) -> SyncOrg:
+        """`options` replace the container's (e.g. keep_copies=True, as with GridFS)."""
+        return self._get(lambda: self.container.sync_org(**options))
 
     def verify_store(self) -> VerifyStore:
         return self._get(self.container.verify_store)
@@ -105,6 +106,7 @@ def build_services(
     credentials, remote_ids = InMemoryCredentialRepository(), InMemoryRemoteFileIds()
     storage = Storage(
         file_records=metadata,
+        placements=metadata,
         listing_cache=metadata,
         sync_history=metadata,
         credentials=credentials,

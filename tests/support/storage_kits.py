@@ -11,6 +11,7 @@ from cpbatch.application.ports import (
     CredentialRepository,
     FileRecords,
     ListingCache,
+    Placements,
     RemoteFileIdRepository,
     SyncHistory,
 )
@@ -27,6 +28,7 @@ class MetadataStore(Protocol):
     """An opened metadata store (SqliteDatabase, MongoMetadata): its port classes."""
 
     file_records: FileRecords
+    placements: Placements
     listing_cache: ListingCache
     sync_history: SyncHistory
     credentials: CredentialRepository

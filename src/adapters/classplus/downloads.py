@@ -38,7 +38,12 @@ _BREAKS = (
 
 @asynccontextmanager
 async def open_stream(
-    api: ApiClient, settings: ClassPlusSettings, stats: GatewayStats, file: BatchFile, start: int
+    api: ApiClient,
+    settings: ClassPlusSettings,
+    stats: GatewayStats,
+    file: BatchFile,
+    start: int,
+    validator: str | None = None,
 ) -> AsyncIterator[HttpFileStream]:
     """Check, connect, yield the stream, and close it whatever happens."""
     if not file.downloadable or file.url is None:
@@ -52,7 +57,7 @@ async def open_stream(
         requester = FileRequester(api, settings, file.id, url)
         stream = HttpFileStream(requester, settings, stats, file.id)
         try:
-            await stream.open(start)
+            await stream.open(start, validator)
             yield stream
         finally:
             stream.close()
@@ -77,10 +82,20 @@ class HttpFileStream:
         self._size: int | None = None
         self._resumes = 0
         self._closed = False
+        self._start = 0
+        self._validator: str | None = None
 
     @property
     def size(self) -> int | None:
         return self._size
+
+    @property
+    def start(self) -> int:
+        return self._start
+
+    @property
+    def validator(self) -> str | None:
+        return self._current.validator if self._current is not None else self._validator
 
     @property
     def resumes(self) -> int:
@@ -90,9 +105,17 @@ class HttpFileStream:
     def closed(self) -> bool:
         return self._closed
 
-    async def open(self, start: int) -> None:
-        self._current = await self._requester.get(start, resuming=False, validator=None)
-        self._position = start
+    async def open(self, start: int, validator: str | None = None) -> None:
+        """From `start`; with a validator (an earlier run's transfer), only if the file is
+        still that one: else the host sends it whole and `start` becomes 0."""
+        if start and validator:
+            self._current = await self._requester.get(
+                start, resuming=True, validator=validator, restart_ok=True
+            )
+        else:
+            self._current = await self._requester.get(start, resuming=False, validator=None)
+        self._start = self._position = self._current.offset
+        self._validator = self._current.validator
         self._size = self._current.total
         if self._size is not None and self._size > self._settings.max_file_size:
             self.close()

@@ -55,11 +55,14 @@ class FileRequester:
         self._file_id = file_id
         self._url = url
 
-    async def get(self, offset: int, *, resuming: bool, validator: str | None) -> FileResponse:
+    async def get(
+        self, offset: int, *, resuming: bool, validator: str | None, restart_ok: bool = False
+    ) -> FileResponse:
         """The response from `offset`, retried on transient failures.
 
-        A resume accepts only 206 starting exactly at `offset`; a first request with an
-        offset also accepts 200 (the bytes before `offset` are then skipped)."""
+        A resume accepts only 206 starting exactly at `offset` (or, with `restart_ok`, a 200:
+        the whole file again, from 0, as If-Range answers when the file changed); a first
+        request with an offset also accepts 200 (the bytes before `offset` are then skipped)."""
         attempts = 0
         try:
             async for attempt in retrying(
@@ -82,7 +85,7 @@ class FileRequester:
                 ) from None
             raise
         try:
-            return self._accept(resp, offset, resuming=resuming)
+            return self._accept(resp, offset, resuming=resuming, restart_ok=restart_ok)
         except BaseException:
             resp.close()
             raise
@@ -137,7 +140,9 @@ class FileRequester:
                 headers["if-range"] = validator
         return headers
 
-    def _accept(self, resp: aiohttp.ClientResponse, offset: int, *, resuming: bool) -> FileResponse:
+    def _accept(
+        self, resp: aiohttp.ClientResponse, offset: int, *, resuming: bool, restart_ok: bool
+    ) -> FileResponse:
         status, fid = resp.status, self._file_id
         if status in (404, 410):
             raise BatchFileNotFoundError(
@@ -157,6 +162,8 @@ class FileRequester:
                     f"The file host sent file {fid} from the wrong position; cannot resume."
                 )
             return FileResponse(resp, offset, total, True, validator)
+        if status == 200 and resuming and offset and restart_ok:
+            return FileResponse(resp, 0, resp.content_length, resumable, validator)
         if status == 200 and not (resuming and offset):
             return FileResponse(resp, offset, resp.content_length, resumable, validator, offset)
         if status == 200:

@@ -76,9 +76,9 @@ class ClassPlusHttpGateway:
         return await ContentWalker(self._api, self.settings, batch, token).files()
 
     def open_file(
-        self, file: BatchFile, *, start: int = 0
+        self, file: BatchFile, *, start: int = 0, validator: str | None = None
     ) -> AbstractAsyncContextManager[HttpFileStream]:
-        return open_stream(self._api, self.settings, self.stats, file, start)
+        return open_stream(self._api, self.settings, self.stats, file, start, validator)
 
     async def request_otp(self, org: Org, mobile: str) -> str:
         return await request_otp(self._api, org, mobile)

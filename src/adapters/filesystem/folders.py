@@ -29,6 +29,7 @@ from cpbatch.domain.errors import StorageError
 _FOLDER = os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC
 _NEW_FILE = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC
 _READ_FILE = os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC
+_READ_WRITE_FILE = os.O_RDWR | os.O_NOFOLLOW | os.O_CLOEXEC
 DEFAULT_MODE = 0o777  # less the umask: the user's own folders and files
 
 
@@ -46,6 +47,10 @@ class Folder:
     def open_read(self, name: str) -> int:
         """A file's descriptor (read-only); a link there is refused (OSError ELOOP)."""
         return os.open(_component(name), _READ_FILE, dir_fd=self.fd)
+
+    def open_rw(self, name: str) -> int:
+        """An existing file's descriptor for reading and writing; a link is refused."""
+        return os.open(_component(name), _READ_WRITE_FILE, dir_fd=self.fd)
 
     def lstat(self, name: str) -> os.stat_result | None:
         """What the name is (links not followed), or None when there is nothing."""

@@ -14,6 +14,7 @@ from cpbatch.adapters.mongo.handles import Database
 from cpbatch.adapters.mongo.queries import BLOB_DIGEST
 
 FILE_RECORDS = "file_records"
+PLACEMENTS = "placements"
 ORG_LISTINGS = "org_listings"
 BATCH_LISTINGS = "batch_listings"
 SYNC_RUNS = "sync_runs"

@@ -13,6 +13,7 @@ from cpbatch.adapters.mongo.credentials import MongoCredentials
 from cpbatch.adapters.mongo.file_records import MongoFileRecords
 from cpbatch.adapters.mongo.handles import Database
 from cpbatch.adapters.mongo.listing_cache import DEFAULT_LISTING_RETENTION_S, MongoListingCache
+from cpbatch.adapters.mongo.placements import MongoPlacements
 from cpbatch.adapters.mongo.remote_file_ids import MongoRemoteFileIds
 from cpbatch.adapters.mongo.sync_history import MongoSyncHistory
 
@@ -21,6 +22,7 @@ if TYPE_CHECKING:
         CredentialRepository,
         FileRecords,
         ListingCache,
+        Placements,
         RemoteFileIdRepository,
         SyncHistory,
     )
@@ -41,6 +43,7 @@ class MongoMetadata:
         """No I/O here: use `open`, or call `ensure_indexes` once."""
         self._handle = MongoCollections(db)
         self.file_records = MongoFileRecords(self._handle)
+        self.placements = MongoPlacements(self._handle)
         self.listing_cache = MongoListingCache(self._handle, retention_s=listing_retention_s)
         self.sync_history = MongoSyncHistory(self._handle)
         self.credentials = MongoCredentials(self._handle)
@@ -78,8 +81,9 @@ if TYPE_CHECKING:  # mypy proves the classes implement the ports
 
     def _implements_the_ports(metadata: MongoMetadata) -> tuple[object, ...]:
         records: FileRecords = metadata.file_records
+        placed: Placements = metadata.placements
         cache: ListingCache = metadata.listing_cache
         history: SyncHistory = metadata.sync_history
         credentials: CredentialRepository = metadata.credentials
         remote_ids: RemoteFileIdRepository = metadata.remote_file_ids
-        return records, cache, history, credentials, remote_ids
+        return records, placed, cache, history, credentials, remote_ids

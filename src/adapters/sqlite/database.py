@@ -15,6 +15,7 @@ from cpbatch.adapters.sqlite.credentials import SqliteCredentials
 from cpbatch.adapters.sqlite.file_records import SqliteFileRecords
 from cpbatch.adapters.sqlite.listing_cache import SqliteListingCache
 from cpbatch.adapters.sqlite.migrations import migrate
+from cpbatch.adapters.sqlite.placements import SqlitePlacements
 from cpbatch.adapters.sqlite.remote_file_ids import SqliteRemoteFileIds
 from cpbatch.adapters.sqlite.sync_history import SqliteSyncHistory
 
@@ -23,6 +24,7 @@ if TYPE_CHECKING:
         CredentialRepository,
         FileRecords,
         ListingCache,
+        Placements,
         RemoteFileIdRepository,
         SyncHistory,
     )
@@ -43,6 +45,7 @@ class SqliteDatabase:
         self._thread = SqliteThread(path)
         self.path = self._thread.path
         self.file_records = SqliteFileRecords(self._thread)
+        self.placements = SqlitePlacements(self._thread)
         self.listing_cache = SqliteListingCache(self._thread)
         self.sync_history = SqliteSyncHistory(self._thread)
         self.credentials = SqliteCredentials(self._thread)
@@ -76,8 +79,9 @@ if TYPE_CHECKING:  # mypy proves the classes implement the ports
 
     def _implements_the_ports(db: SqliteDatabase) -> tuple[object, ...]:
         records: FileRecords = db.file_records
+        placed: Placements = db.placements
         cache: ListingCache = db.listing_cache
         history: SyncHistory = db.sync_history
         credentials: CredentialRepository = db.credentials
         remote_ids: RemoteFileIdRepository = db.remote_file_ids
-        return records, cache, history, credentials, remote_ids
+        return records, placed, cache, history, credentials, remote_ids

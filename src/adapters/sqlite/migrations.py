@@ -84,7 +84,24 @@ def _v2_bot_tables(db: sqlite3.Connection) -> None:
     )
 
 
-MIGRATIONS: tuple[Migration, ...] = (_v1_initial, _v2_bot_tables)
+def _v3_placements(db: sqlite3.Connection) -> None:
+    """What syncs wrote into the user's folders, by absolute path: the record of the file as
+    written there (a sync writes each file once, there)."""
+    db.execute(
+        """CREATE TABLE placements (
+            path TEXT PRIMARY KEY,
+            key TEXT NOT NULL,
+            file_id INTEGER NOT NULL,
+            version TEXT NOT NULL,
+            sha256 TEXT NOT NULL,
+            size INTEGER NOT NULL,
+            name TEXT NOT NULL,
+            recorded_at TEXT NOT NULL
+        )"""
+    )
+
+
+MIGRATIONS: tuple[Migration, ...] = (_v1_initial, _v2_bot_tables, _v3_placements)
 
 
 def schema_version(db: sqlite3.Connection) -> int:

@@ -22,6 +22,19 @@ UPSERT_RECORD = (
 )
 DELETE_RECORD = "DELETE FROM file_records WHERE key = ?"
 
+PLACEMENT_COLUMNS = ("path", *RECORD_COLUMNS)
+_SELECT_PLACEMENTS = (
+    "SELECT path, key, file_id, version, sha256, size, name, recorded_at FROM placements"
+)
+UPSERT_PLACEMENT = (
+    "INSERT INTO placements (path, key, file_id, version, sha256, size, name, recorded_at) "
+    "VALUES (:path, :key, :file_id, :version, :sha256, :size, :name, :recorded_at) "
+    "ON CONFLICT (path) DO UPDATE SET key = excluded.key, file_id = excluded.file_id, "
+    "version = excluded.version, sha256 = excluded.sha256, size = excluded.size, "
+    "name = excluded.name, recorded_at = excluded.recorded_at"
+)
+DELETE_PLACEMENT = "DELETE FROM placements WHERE path = ?"
+
 SELECT_ORG_LISTING = (
     "SELECT payload, fetched_at FROM org_listings WHERE principal = ? AND org_code = ?"
 )
@@ -80,4 +93,20 @@ def record_rows_after(db: sqlite3.Connection, after: str | None) -> list[tuple[o
     if after is None:
         return db.execute(f"{_SELECT_RECORDS} ORDER BY key LIMIT ?", (PAGE_SIZE,)).fetchall()
     sql = f"{_SELECT_RECORDS} WHERE key > ? ORDER BY key LIMIT ?"
+    return db.execute(sql, (after, PAGE_SIZE)).fetchall()
+
+
+def placement_rows_for(db: sqlite3.Connection, paths: Sequence[str]) -> list[tuple[object, ...]]:
+    rows: list[tuple[object, ...]] = []
+    for start in range(0, len(paths), KEYS_PER_QUERY):
+        part = paths[start : start + KEYS_PER_QUERY]
+        marks = ",".join("?" * len(part))
+        rows.extend(db.execute(f"{_SELECT_PLACEMENTS} WHERE path IN ({marks})", part))
+    return rows
+
+
+def placement_rows_after(db: sqlite3.Connection, after: str | None) -> list[tuple[object, ...]]:
+    if after is None:
+        return db.execute(f"{_SELECT_PLACEMENTS} ORDER BY path LIMIT ?", (PAGE_SIZE,)).fetchall()
+    sql = f"{_SELECT_PLACEMENTS} WHERE path > ? ORDER BY path LIMIT ?"
     return db.execute(sql, (after, PAGE_SIZE)).fetchall()

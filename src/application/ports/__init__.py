@@ -7,8 +7,15 @@ from cpbatch.application.ports.credentials import (
     RemoteFileIdRepository,
     SecretCipher,
 )
+from cpbatch.application.ports.output import FileOutput, PartFile
 from cpbatch.application.ports.progress import NullSyncProgress, SyncProgress
-from cpbatch.application.ports.storage import BlobStore, FileRecords, ListingCache, SyncHistory
+from cpbatch.application.ports.storage import (
+    BlobStore,
+    FileRecords,
+    ListingCache,
+    Placements,
+    SyncHistory,
+)
 
 __all__ = [
     "BlobStore",
@@ -16,12 +23,15 @@ __all__ = [
     "ChatPort",
     "CoursePlatform",
     "CredentialRepository",
+    "FileOutput",
     "FileRecords",
     "FileStream",
     "Keyboard",
     "ListingCache",
     "NullSyncProgress",
     "OtpLogin",
+    "PartFile",
+    "Placements",
     "RemoteFileIdRepository",
     "SecretCipher",
     "SentDocument",

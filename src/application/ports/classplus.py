@@ -20,6 +20,18 @@ class FileStream(Protocol):
         ...
 
     @property
+    def start(self) -> int:
+        """Where the bytes begin: the `start` asked for, or 0 when the host sent the whole
+        file again (it changed since the validator's transfer, or cannot send a part)."""
+        ...
+
+    @property
+    def validator(self) -> str | None:
+        """What the host calls this transfer (a strong ETag or Last-Modified), if anything:
+        given back to `open_file`, a later run gets the rest of the same file only."""
+        ...
+
+    @property
     def resumes(self) -> int:
         """How many times the transfer was interrupted and resumed with a Range request."""
         ...
@@ -50,9 +62,10 @@ class CoursePlatform(Protocol):
         ...
 
     def open_file(
-        self, file: BatchFile, *, start: int = 0
+        self, file: BatchFile, *, start: int = 0, validator: str | None = None
     ) -> AbstractAsyncContextManager[FileStream]:
-        """Open a downloadable file's bytes from `start`.
+        """Open a downloadable file's bytes from `start` (with `validator`, from `start` only
+        if the file is still that transfer's: see FileStream.start).
 
         Raises NotDownloadableError for items that must not be fetched (videos, tests, locked,
         URLs outside the allowed hosts), DownloadFailedError when the transfer fails for good,

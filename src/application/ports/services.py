@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterable, AsyncIterator
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Protocol
 
 from cpbatch.application.ports.progress import SyncProgress
@@ -69,6 +69,14 @@ class Fetched:
 
 
 class FileDownloads(Protocol):
+    async def place(
+        self, file: BatchFile, root: Path, relative: PurePosixPath, progress: SyncProgress
+    ) -> Fetched:
+        """The file's bytes straight to `root/relative`, once (continuing an earlier run's
+        partial); its record is returned, not saved: the bytes are in the user's folder, not
+        in a store."""
+        ...
+
     async def fetch(self, file: BatchFile, progress: SyncProgress) -> Fetched:
         """The file's bytes into the store of record, then its record; nothing is recorded
         unless the bytes were stored whole."""

@@ -7,7 +7,15 @@ from collections.abc import AsyncIterable, AsyncIterator, Sequence
 from pathlib import Path
 from typing import Protocol
 
-from cpbatch.domain.models import Batch, BatchFile, FileRecord, OrgListing, StoredFile, SyncReport
+from cpbatch.domain.models import (
+    Batch,
+    BatchFile,
+    FileRecord,
+    OrgListing,
+    Placement,
+    StoredFile,
+    SyncReport,
+)
 
 
 class BlobStore(Protocol):
@@ -65,6 +73,24 @@ class FileRecords(Protocol):
 
     def records(self) -> AsyncIterator[FileRecord]:
         """Every record, in no particular order."""
+        ...
+
+
+class Placements(Protocol):
+    """What a sync wrote into the user's folders, by absolute path."""
+
+    async def get_placements(self, paths: Sequence[str]) -> dict[str, Placement]:
+        """The placements that exist for these paths (missing ones are simply absent)."""
+        ...
+
+    async def save_placement(self, placement: Placement) -> None:
+        """Insert or replace the placement at the same path. Durable when it returns."""
+        ...
+
+    async def delete_placement(self, path: str) -> None: ...
+
+    def placements(self) -> AsyncIterator[Placement]:
+        """Every placement, in no particular order."""
         ...
 
 

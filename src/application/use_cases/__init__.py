@@ -8,6 +8,7 @@ from cpbatch.application.use_cases.get_file_info import GetFileInfo
 from cpbatch.application.use_cases.log_in import CheckToken, RequestOtp, VerifyOtp
 from cpbatch.application.use_cases.read_file import ReadFile
 from cpbatch.application.use_cases.sync_org import SyncOrg, SyncRequest
+from cpbatch.application.use_cases.verify_placements import PlacementReport, VerifyPlacements
 from cpbatch.application.use_cases.verify_store import VerifyStore
 from cpbatch.application.verify_report import CorruptBlob, RepairSummary, VerifyReport
 
@@ -22,12 +23,14 @@ __all__ = [
     "GetBatches",
     "GetFileInfo",
     "LookupOrg",
+    "PlacementReport",
     "ReadFile",
     "RepairSummary",
     "RequestOtp",
     "SyncOrg",
     "SyncRequest",
     "VerifyOtp",
+    "VerifyPlacements",
     "VerifyReport",
     "VerifyStore",
 ]

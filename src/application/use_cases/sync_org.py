@@ -14,7 +14,15 @@ from pathlib import Path
 
 from cpbatch.application.file_sync import FileSync
 from cpbatch.application.listing_all import list_batches
-from cpbatch.application.ports import FileRecords, NullSyncProgress, SyncHistory, SyncProgress
+from cpbatch.application.placed_sync import PlacedSync
+from cpbatch.application.ports import (
+    FileOutput,
+    FileRecords,
+    NullSyncProgress,
+    Placements,
+    SyncHistory,
+    SyncProgress,
+)
 from cpbatch.application.ports.services import BatchListings, FileDownloads, StoredBlobs
 from cpbatch.application.retry_count import counting_retries
 from cpbatch.application.sync_plan import PlannedFile, SyncTally, plan_files
@@ -47,14 +55,22 @@ class SyncOrg:
         records: FileRecords,
         history: SyncHistory,
         downloads: FileDownloads,
+        placements: Placements,
+        output: FileOutput,
         *,
+        keep_copies: bool = False,
         listing_concurrency: int = 4,
     ) -> None:
+        """`keep_copies`: a sync into a folder also keeps each file in the store of record
+        (see PlacedSync)."""
         self._listings = listings
         self._blobs = blobs
         self._records = records
         self._history = history
         self._downloads = downloads
+        self._placements = placements
+        self._output = output
+        self._keep_copies = keep_copies
         self._listing_concurrency = listing_concurrency
 
     async def execute(
@@ -93,10 +109,30 @@ class SyncOrg:
         listener: SyncProgress,
     ) -> None:
         records = await self._records.get_records([p.file.record_key for p in planned])
-        one = FileSync(
-            self._blobs, self._downloads, records, tally, listener,
-            destination=request.destination, dry_run=request.dry_run, force=request.force,
-        )  # fmt: skip
+        one: FileSync | PlacedSync
+        if request.destination is None:  # kept in the store only (the bot sends from there)
+            one = FileSync(
+                self._blobs, self._downloads, records, tally, listener,
+                destination=None, dry_run=request.dry_run, force=request.force,
+            )  # fmt: skip
+        else:
+            root = request.destination
+            paths = [str(root.joinpath(*p.relative_path.parts)) for p in planned]
+            one = PlacedSync(
+                root,
+                blobs=self._blobs,
+                downloads=self._downloads,
+                output=self._output,
+                placements=await self._placements.get_placements(paths),
+                records=records,
+                placement_store=self._placements,
+                record_store=self._records,
+                tally=tally,
+                listener=listener,
+                dry_run=request.dry_run,
+                force=request.force,
+                keep_copies=self._keep_copies,
+            )
         queue = iter(planned)  # one iterator shared by all workers: each item is taken once
         # A TaskGroup: if anything escapes a worker, the others are cancelled, not orphaned.
         with first_error():
@@ -105,7 +141,9 @@ class SyncOrg:
                     workers.create_task(_work(queue, one, listener))
 
 
-async def _work(queue: Iterator[PlannedFile], one: FileSync, listener: SyncProgress) -> None:
+async def _work(
+    queue: Iterator[PlannedFile], one: FileSync | PlacedSync, listener: SyncProgress
+) -> None:
     for item in queue:
         outcome, detail = await one.run(item)
         notify(listener.file_finished, item.file, outcome, detail)

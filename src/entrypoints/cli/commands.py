@@ -133,11 +133,14 @@ async def sync(ctx: CommandContext) -> ExitCode:
 
 async def verify(ctx: CommandContext) -> ExitCode:
     verify_store = await resolved(ctx.container.verify_store())
+    verify_placements = await resolved(ctx.container.verify_placements())
     report = await verify_store.execute(repair=ctx.args.repair)
+    placed = await verify_placements.execute()
     if ctx.args.json:
-        ctx.emit_json(presenters.verify_view(report))
+        ctx.emit_json({**presenters.verify_view(report), **presenters.placed_view(placed)})
     else:
         render.show_verify(ctx.out, report)
+        render.show_placed(ctx.out, placed)
     return ExitCode.OK if report.ok else ExitCode.PARTIAL_FAILURE
 
 

@@ -6,7 +6,12 @@ from rich.console import Console
 from rich.table import Table
 from rich.tree import Tree
 
-from cpbatch.application.use_cases import BatchFiles, DownloadResult, VerifyReport
+from cpbatch.application.use_cases import (
+    BatchFiles,
+    DownloadResult,
+    PlacementReport,
+    VerifyReport,
+)
 from cpbatch.domain.models import BatchFile, FileKind, Org, OrgListing, SyncReport
 from cpbatch.domain.sizes import format_bytes
 from cpbatch.entrypoints.cli.safe_text import shown
@@ -123,6 +128,27 @@ def show_report(console: Console, report: SyncReport) -> None:
 
 
 VERIFY_ROWS_SHOWN = 50  # --json lists every one
+
+
+def show_placed(console: Console, report: PlacementReport) -> None:
+    if report.checked == 0:
+        return
+    console.print(
+        f"Checked {_count(report.checked, 'file')} syncs wrote into folders "
+        f"({format_bytes(report.bytes_hashed)} hashed)."
+    )
+    if report.intact:
+        console.print("[green]✓[/green] Every one is as it was written.")
+        return
+    for path in report.missing[:VERIFY_ROWS_SHOWN]:
+        console.print(f"  removed: {shown(path)}")
+    for path in report.changed[:VERIFY_ROWS_SHOWN]:
+        console.print(f"  changed: {shown(path)}")
+    console.print(
+        f"{_count(len(report.missing), 'file')} removed (the next sync puts them back), "
+        f"{_count(len(report.changed), 'file')} changed since written (edited, or damaged: "
+        "left as they are; [bold]cpbatch sync --force[/bold] writes every file again)."
+    )
 
 
 def show_verify(console: Console, report: VerifyReport) -> None:

@@ -48,6 +48,14 @@ def _headers(doc: Document) -> dict[str, str]:
     return headers
 
 
+def _if_range_holds(if_range: str | None, headers: dict[str, str]) -> bool:
+    """RFC 9110 13.1.5: a Range is honoured only while the validator still matches (a strong
+    ETag compared exactly, or the exact Last-Modified date)."""
+    if if_range is None:
+        return True
+    return if_range in (headers.get("ETag"), headers.get("Last-Modified"))
+
+
 async def serve_file(request: web.Request) -> web.StreamResponse:
     state = state_of(request)
     doc = state.index.file(int(request.match_info["org_id"]), request.match_info["uuid"])
@@ -57,14 +65,17 @@ async def serve_file(request: web.Request) -> web.StreamResponse:
     fault = await answer_fault(plan := state.faults.plan("files", doc.id))
     if fault is not None:
         return fault
+    headers = _headers(doc)
     range_header = request.headers.get("Range")
     if range_header is not None:
         state.stats.range_requests += 1
+        if not _if_range_holds(request.headers.get("If-Range"), headers):
+            range_header = None  # the file changed since that transfer: send it whole
     try:
         window = parse_range(range_header, doc.size)
     except RangeNotSatisfiable:
         return web.Response(status=416, headers={"Content-Range": f"bytes */{doc.size}"})
-    response = web.StreamResponse(status=200 if window is None else 206, headers=_headers(doc))
+    response = web.StreamResponse(status=200 if window is None else 206, headers=headers)
     window = window or ByteRange(0, doc.size)
     if response.status == 206:
         response.headers["Content-Range"] = window.content_range(doc.size)

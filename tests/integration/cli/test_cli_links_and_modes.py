@@ -72,9 +72,15 @@ async def test_a_new_data_dir_is_private_and_downloads_are_ordinary_files(cli: C
     previous = os.umask(0o022)
     try:
         result = await cli("sync", "learnwell", token=cli.sim.token_for("learnwell"))
+        entry = (await cli.sim.manifest_async("learnwell"))[0]
+        # `download` keeps the file in the store too (a sync writes it once, in DIR only)
+        kept = await cli(
+            "download", "learnwell", str(entry["file_id"]), token=cli.sim.token_for("learnwell")
+        )
     finally:
         os.umask(previous)
     assert result.code == 0, result.stderr
+    assert kept.code == 0, kept.stderr
     assert mode(cli.data_dir) == 0o700
     assert {mode(p) for p in (cli.data_dir / "blobs").rglob("*") if p.is_dir()} == {0o700}
     assert {mode(p) for p in (cli.data_dir / "blobs").rglob("*") if p.is_file()} == {0o400}

@@ -36,7 +36,8 @@ async def test_console_lines_of_the_application_layer_carry_the_command_and_fiel
     cli: Cli,
 ) -> None:
     token = cli.sim.token_for("learnwell")
-    assert (await cli("sync", "learnwell", "--batch", "course:41004", token=token)).code == 0
+    entry = (await cli.sim.manifest_async("learnwell"))[0]
+    assert (await cli("download", "learnwell", str(entry["file_id"]), token=token)).code == 0
     [blob] = [p for p in (cli.data_dir / "blobs").rglob("*") if p.is_file()][:1]
     blob.unlink()
 

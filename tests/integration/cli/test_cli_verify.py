@@ -1,5 +1,6 @@
-"""End to end: `cpbatch verify` finds exactly the blobs damaged on disk, `--repair` removes
-them, and the next sync downloads exactly those files again."""
+"""End to end: `cpbatch verify` finds exactly the blobs damaged in the store (kept by `download`
+and the bot), `--repair` removes them and the next download fetches exactly those again; and it
+reports the files syncs wrote into folders that were removed or changed since."""
 
 from __future__ import annotations
 
@@ -20,14 +21,21 @@ def blob_path(cli: Cli, sha256: str) -> Path:
     return cli.data_dir / "blobs" / sha256[:2] / sha256[2:4] / sha256
 
 
-async def test_verify_reports_damage_repair_fixes_it_and_a_resync_fetches_just_that(
+async def download(cli: Cli, token: str, entry: dict[str, object]) -> None:
+    result = await cli("download", "learnwell", str(entry["file_id"]), token=token)
+    assert result.code == 0, result.stderr
+
+
+async def test_verify_reports_damage_repair_fixes_it_and_a_download_fetches_just_that(
     cli: Cli,
 ) -> None:
     token = cli.sim.token_for("learnwell")
     manifest = await cli.sim.manifest_async("learnwell")
-    assert (await cli("sync", "learnwell", "--json", token=token)).code == 0
     shared = Counter(entry["sha256"] for entry in manifest)
-    corrupt, missing = [e for e in manifest if shared[e["sha256"]] == 1 and e["size"] > 0][:2]
+    kept = [e for e in manifest if shared[e["sha256"]] == 1 and e["size"] > 0][:3]
+    for entry in kept:
+        await download(cli, token, entry)
+    corrupt, missing, _intact = kept
     corrupt_blob = blob_path(cli, corrupt["sha256"])
     missing_blob = blob_path(cli, missing["sha256"])
     size = corrupt_blob.stat().st_size
@@ -44,7 +52,7 @@ async def test_verify_reports_damage_repair_fixes_it_and_a_resync_fetches_just_t
     assert found.code == 5, found.stderr
     report = found.json()
     assert report["ok"] is False
-    assert report["records_checked"] == len(manifest)
+    assert report["records_checked"] == 3
     assert report["missing"] == [record_key(missing)]
     assert [(c["key"], c["sha256"], c["found_size"]) for c in report["corrupt"]] == [
         (record_key(corrupt), corrupt["sha256"], size)
@@ -75,19 +83,45 @@ async def test_verify_reports_damage_repair_fixes_it_and_a_resync_fetches_just_t
 
     assert clean.code == 0, clean.stderr
     assert clean.json()["clean"] is True
-    assert clean.json()["records_checked"] == len(manifest) - 2
+    assert clean.json()["records_checked"] == 1
 
     cli.sim.stats.reset()
-    resync = await cli("sync", "learnwell", "--json", token=token)
+    for entry in kept:
+        await download(cli, token, entry)
 
-    assert resync.code == 0, resync.stderr
-    assert resync.json()["downloaded_files"] == 2
-    assert cli.sim.stats.file_requests == 2
+    assert cli.sim.stats.file_requests == 2  # the intact one came from the store
     assert blob_path(cli, corrupt["sha256"]).read_bytes() != b"\0" * size
     final = await cli("verify", "--json")
     assert final.code == 0
     assert final.json()["clean"] is True
-    assert final.json()["records_checked"] == len(manifest)
+    assert final.json()["records_checked"] == 3
+
+
+async def test_verify_reports_synced_files_removed_or_changed_and_sync_puts_back_the_removed(
+    cli: Cli,
+) -> None:
+    token = cli.sim.token_for("learnwell")
+    assert (await cli("sync", "learnwell", "--batch", "course:41004", token=token)).code == 0
+    first, second = sorted(p for p in cli.downloads.rglob("*") if p.is_file())[:2]
+    first.unlink()
+    second.write_bytes(b"my notes")
+
+    found = await cli("verify", "--json")
+
+    assert found.code == 0, found.stderr  # a report on the user's own folder, not a failure
+    placed = found.json()["placed_files"]
+    assert (placed["missing"], placed["changed"]) == ([str(first)], [str(second)])
+    human = await cli("verify")
+    assert "1 file removed" in human.stdout
+    assert "1 file changed" in human.stdout
+
+    cli.sim.stats.reset()
+    resync = await cli("sync", "learnwell", "--batch", "course:41004", "--json", token=token)
+
+    assert resync.json()["downloaded_files"] == 1
+    assert cli.sim.stats.file_requests == 1
+    assert first.exists()
+    assert second.read_bytes() == b"my notes"  # left alone
 
 
 async def test_verify_of_an_empty_store_is_clean(cli: Cli) -> None:

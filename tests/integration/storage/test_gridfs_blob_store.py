@@ -15,13 +15,13 @@ from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import pytest
-import storage_samples as make
 from bson import ObjectId
 from gridfs import AsyncGridFSBucket
 
 from cpbatch.adapters.mongo import GridFSBlobStore, MongoMetadata, open_mongo
 from cpbatch.adapters.mongo.indexes import ORG_LISTINGS
 from cpbatch.domain.errors import StorageError, ValidationError
+from support import storage_samples as make
 from support.mongo.harness import MongoTestDatabase
 from support.mongo.server import MongoServer
 from support.mongo.ttl_monitor import ttl_monitor_period

@@ -6,9 +6,8 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
-import storage_samples as make
-
-from cpbatch.domain.models import BatchSource, FileKind
+from cpbatch.domain.models import BatchSource, FileKind, Placement
+from support import storage_samples as make
 from support.storage_kits import MetadataKit, MetadataStore
 
 HOUR = 3600.0
@@ -124,3 +123,29 @@ async def test_data_persists_across_reopening(metadata_kit: MetadataKit) -> None
         await reopened.listing_cache.load_batch_files(ALICE, batch_files[0].batch, HOUR)
         == batch_files
     )
+
+
+async def test_placements_round_trip_by_path(metadata_store: MetadataStore) -> None:
+    placed = metadata_store.placements
+    first = Placement("/home/me/downloads/org/a (1)/notes.pdf", make.record(1))
+    second = Placement("/home/me/downloads/org/a (1)/slides.pdf", make.record(2))
+    await placed.save_placement(first)
+    await placed.save_placement(second)
+    newer = Placement(first.path, make.record(1, version="v2"))
+    await placed.save_placement(newer)  # replaces
+
+    found = await placed.get_placements([first.path, second.path, "/nowhere"])
+    assert found == {first.path: newer, second.path: second}
+    await placed.delete_placement(second.path)
+    await placed.delete_placement("/never/placed")
+    assert [p async for p in placed.placements()] == [newer]
+
+
+async def test_many_placements_are_listed_once_each(metadata_store: MetadataStore) -> None:
+    placed = metadata_store.placements
+    paths = [f"/d/org/b/file {n:04}.pdf" for n in range(1_203)]
+    for number, path in enumerate(paths):
+        await placed.save_placement(Placement(path, make.record(number)))
+
+    assert sorted([p.path async for p in placed.placements()]) == sorted(paths)
+    assert len(await placed.get_placements(paths)) == len(paths)

@@ -8,13 +8,13 @@ from contextlib import closing
 from pathlib import Path
 
 import pytest
-import storage_samples as make
 
 from cpbatch.adapters import serialization as ser
 from cpbatch.adapters.sqlite import SqliteDatabase
 from cpbatch.adapters.sqlite import statements as sql
 from cpbatch.adapters.sqlite.migrations import MIGRATIONS, migrate, schema_version
 from cpbatch.domain.errors import StorageError, ValidationError
+from support import storage_samples as make
 
 
 def raw(path: Path, statement: str, args: tuple[object, ...] = ()) -> list[tuple[object, ...]]:

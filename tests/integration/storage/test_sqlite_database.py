@@ -11,11 +11,11 @@ from contextlib import closing
 from pathlib import Path
 
 import pytest
-import storage_samples as make
 
 from cpbatch.adapters.sqlite import SqliteDatabase
 from cpbatch.adapters.sqlite.migrations import MIGRATIONS, migrate, schema_version
 from cpbatch.domain.errors import StorageError
+from support import storage_samples as make
 
 HOUR = 3600.0
 

@@ -4,6 +4,7 @@ and the CoursePlatform and OtpLogin ports over them."""
 from __future__ import annotations
 
 import asyncio
+import hashlib
 from collections import Counter
 from collections.abc import AsyncIterator
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
@@ -33,6 +34,8 @@ class FakeFileStream:
     fail_after: tuple[int, BaseException] | None
     gateway: FakeClassPlus
     resumes: int = 0
+    start: int = 0
+    validator: str | None = None
 
     async def chunks(self) -> AsyncIterator[bytes]:
         limit = len(self.data) if self.fail_after is None else self.fail_after[0]
@@ -147,17 +150,26 @@ class FakeClassPlus:
         return [f for f in self.files.values() if f.batch == batch]
 
     def open_file(
-        self, file: BatchFile, *, start: int = 0
+        self, file: BatchFile, *, start: int = 0, validator: str | None = None
     ) -> AbstractAsyncContextManager[FakeFileStream]:
-        return self._open(file, start)
+        return self._open(file, start, validator)
+
+    def validator_of(self, file: BatchFile) -> str:
+        """What this fake host calls a transfer of the file's current content."""
+        return f'"{hashlib.sha256(self.content[file.id]).hexdigest()[:16]}"'
 
     @asynccontextmanager
-    async def _open(self, file: BatchFile, start: int) -> AsyncIterator[FakeFileStream]:
+    async def _open(
+        self, file: BatchFile, start: int, validator: str | None
+    ) -> AsyncIterator[FakeFileStream]:
         self.opens[file.id] += 1
         if not file.downloadable:
             raise NotDownloadableError(f"{file.name} is not downloadable.")
         if file.id in self.fail_on_open:
             raise self.fail_on_open[file.id]
+        current = self.validator_of(file)
+        if start and validator is not None and validator != current:
+            start = 0  # If-Range: the file changed, so the host sends it whole
         data = self.content[file.id][start:]
         self.open_now += 1
         self.open_max = max(self.open_max, self.open_now)
@@ -169,6 +181,8 @@ class FakeClassPlus:
                 chunk_size=self.chunk_size,
                 fail_after=self.fail_after_bytes.get(file.id),
                 gateway=self,
+                start=start,
+                validator=current,
             )
         finally:
             self.open_now -= 1

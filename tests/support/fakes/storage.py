@@ -14,6 +14,7 @@ from cpbatch.domain.models import (
     BatchFile,
     FileRecord,
     OrgListing,
+    Placement,
     StoredFile,
     SyncReport,
 )
@@ -65,8 +66,8 @@ class InMemoryBlobStore:
 
 
 class InMemoryMetadata:
-    """FileRecords, ListingCache and SyncHistory in dicts; listing ages are measured with the
-    injected clock."""
+    """FileRecords, Placements, ListingCache and SyncHistory in dicts; listing ages are measured
+    with the injected clock."""
 
     def __init__(self, clock: Callable[[], float] | None = None) -> None:
         self.clock = clock or FakeClock()
@@ -74,6 +75,7 @@ class InMemoryMetadata:
         self.org_listings: dict[tuple[str, str], tuple[float, OrgListing]] = {}
         self.batch_listings: dict[tuple[str, int, str], tuple[float, tuple[BatchFile, ...]]] = {}
         self.syncs: list[SyncReport] = []
+        self.placed: dict[str, Placement] = {}
         self.closed = False
 
     async def get_records(self, keys: Sequence[str]) -> dict[str, FileRecord]:
@@ -88,6 +90,19 @@ class InMemoryMetadata:
     async def records(self) -> AsyncIterator[FileRecord]:
         for record in list(self.file_records.values()):
             yield record
+
+    async def get_placements(self, paths: Sequence[str]) -> dict[str, Placement]:
+        return {p: self.placed[p] for p in paths if p in self.placed}
+
+    async def save_placement(self, placement: Placement) -> None:
+        self.placed[placement.path] = placement
+
+    async def delete_placement(self, path: str) -> None:
+        self.placed.pop(path, None)
+
+    async def placements(self) -> AsyncIterator[Placement]:
+        for placement in list(self.placed.values()):
+            yield placement
 
     async def load_org_listing(
         self, principal: str, org_code: str, max_age_s: float

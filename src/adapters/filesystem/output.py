@@ -1,0 +1,170 @@
+"""FilesystemOutput: the FileOutput port on the user's folders (see part_file)."""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import os
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager, suppress
+from pathlib import Path, PurePosixPath
+from typing import TypeVar
+
+from cpbatch.adapters.filesystem.folders import open_folder
+from cpbatch.adapters.filesystem.part_file import PartOnDisk
+from cpbatch.domain.errors import StorageError
+from cpbatch.domain.models import StoredFile
+
+T = TypeVar("T")
+MIB = 1024 * 1024
+
+
+class FilesystemOutput:
+    """`fsync`: flush each file before it is renamed into place (a power cut then loses at
+    most the files being written); without it the kernel writes them back in its own time, as
+    curl and browsers leave their downloads."""
+
+    def __init__(self, *, fsync: bool, batch_bytes: int = MIB) -> None:
+        self._fsync = fsync
+        self._batch_bytes = batch_bytes
+        self._swept: set[tuple[Path, tuple[str, ...]]] = set()
+
+    @asynccontextmanager
+    async def placing(
+        self, root: Path, relative: PurePosixPath, *, key: str, version: str
+    ) -> AsyncIterator[PlacingFile]:
+        disk = PartOnDisk(root, relative, key=key, version=version, fsync=self._fsync)
+        folder = (Path(root), relative.parts[:-1])
+        sweep = folder not in self._swept
+        self._swept.add(folder)
+        await _disk(disk.open, f"start {relative}", sweep=sweep)
+        handle = PlacingFile(disk, relative, self._batch_bytes)
+        try:
+            yield handle
+        finally:
+            if not handle.finished:
+                # Shielded: a cancelled run must still leave either a note or nothing.
+                with suppress(BaseException):
+                    await asyncio.shield(handle.abandon())
+
+    async def read(self, root: Path, relative: PurePosixPath) -> AsyncIterator[bytes]:
+        fd = await _disk(_open_placed, f"open {relative}", Path(root), relative)
+        try:
+            while chunk := await _disk(os.read, f"read {relative}", fd, MIB):
+                yield chunk
+        finally:
+            os.close(fd)
+
+    async def fingerprint(self, path: Path) -> tuple[int, str] | None:
+        return await _disk(_fingerprint, f"read {path}", Path(path))
+
+    async def size_of(self, root: Path, relative: PurePosixPath) -> int | None:
+        return await _disk(_size_of, f"look at {relative}", Path(root), relative)
+
+
+class PlacingFile:
+    """Implements PartFile: writes batched to about 1 MiB and handed to a thread while the
+    next bytes arrive (one batch in flight at a time, in order)."""
+
+    def __init__(self, disk: PartOnDisk, relative: PurePosixPath, batch_bytes: int) -> None:
+        self._disk = disk
+        self._relative = relative
+        self._batch_bytes = batch_bytes
+        self._pending: list[bytes] = []
+        self._pending_size = 0
+        self._writing: asyncio.Future[None] | None = None
+        self.finished = False
+        self.kept_validator: str | None = None
+
+    @property
+    def offset(self) -> int:
+        return self._disk.offset
+
+    @property
+    def validator(self) -> str | None:
+        return self._disk.validator
+
+    def remember(self, validator: str | None) -> None:
+        self.kept_validator = validator
+
+    async def restart(self) -> None:
+        await self._drain()
+        await _disk(self._disk.restart, f"restart {self._relative}")
+
+    async def write(self, chunk: bytes) -> None:
+        self._pending.append(chunk)
+        self._pending_size += len(chunk)
+        if self._pending_size >= self._batch_bytes:
+            await self._wait_writing()
+            batch, self._pending, self._pending_size = self._pending, [], 0
+            self._writing = asyncio.ensure_future(
+                _disk(self._disk.write, f"write {self._relative}", batch)
+            )
+
+    async def finish(self) -> StoredFile:
+        await self._drain()
+        sha256, size = await _disk(self._disk.finish, f"place {self._relative}")
+        self.finished = True
+        return StoredFile(sha256=sha256, size=size, location=str(self._relative))
+
+    async def abandon(self) -> None:
+        """Keep what arrived (written out first) for a later run, or remove it."""
+        with suppress(StorageError):
+            await self._drain()
+        await asyncio.to_thread(self._disk.abandon, self.kept_validator)
+
+    async def _drain(self) -> None:
+        await self._wait_writing()
+        if self._pending:
+            batch, self._pending, self._pending_size = self._pending, [], 0
+            await _disk(self._disk.write, f"write {self._relative}", batch)
+
+    async def _wait_writing(self) -> None:
+        if self._writing is None:
+            return
+        writing, self._writing = self._writing, None
+        try:
+            await writing
+        except BaseException:
+            raise
+        finally:
+            if not writing.done():  # cancelled while waiting: let the thread finish first
+                with suppress(BaseException):
+                    await asyncio.shield(writing)
+
+
+def _open_placed(root: Path, relative: PurePosixPath) -> int:
+    with open_folder(root, relative.parts[:-1], create=False) as folder:
+        return folder.open_read(relative.parts[-1])
+
+
+def _fingerprint(path: Path) -> tuple[int, str] | None:
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC)
+    except FileNotFoundError:
+        return None
+    digest, size = hashlib.sha256(), 0
+    try:
+        while chunk := os.read(fd, MIB):
+            digest.update(chunk)
+            size += len(chunk)
+    finally:
+        os.close(fd)
+    return size, digest.hexdigest()
+
+
+def _size_of(root: Path, relative: PurePosixPath) -> int | None:
+    try:
+        with open_folder(root, relative.parts[:-1], create=False) as folder:
+            found = folder.lstat(relative.parts[-1])
+    except FileNotFoundError:
+        return None
+    return None if found is None else found.st_size
+
+
+async def _disk(fn: Callable[..., T], doing: str, *args: object, **kwargs: object) -> T:
+    try:
+        return await asyncio.to_thread(fn, *args, **kwargs)
+    except OSError as exc:
+        reason = exc.strerror or type(exc).__name__
+        raise StorageError(f"Could not {doing}: {reason}.") from None

@@ -1,0 +1,155 @@
+"""A sync into a folder writes each file once, there: no second copy in the store (unless the
+store of record is elsewhere, as GridFS), and a transfer that stopped is continued by the next
+run from where it stopped, when the file is still the same upstream."""
+
+import hashlib
+from pathlib import Path
+
+import pytest
+
+from cpbatch.application.use_cases import SyncRequest
+from cpbatch.domain.errors import DownloadFailedError
+from cpbatch.domain.models import SyncReport
+from support.app import Services, build_services
+from support.fakes import FakeClassPlus, make_token
+
+ALICE = make_token("a")
+NOTES = bytes(range(256)) * 40  # 10 KiB
+ALGEBRA = b"x + y = z" * 100
+
+
+@pytest.fixture
+def app() -> Services:
+    gateway = FakeClassPlus(chunk_size=1024)
+    org = gateway.add_org("demo")
+    physics, maths = gateway.add_batch(org, 12, "Physics"), gateway.add_batch(org, 20, "Maths")
+    gateway.add_file(physics, 101, "notes.pdf", NOTES, folders=("Unit 1",))
+    gateway.add_file(maths, 201, "algebra.pdf", ALGEBRA)
+    gateway.grant(ALICE, physics, maths)
+    return build_services(gateway)
+
+
+async def sync(app: Services, folder: Path, **options: object) -> SyncReport:
+    use_case = app.sync_org(**options)
+    return await use_case.execute(SyncRequest(ALICE, "demo", destination=folder))
+
+
+def notes_in(folder: Path) -> Path:
+    return folder / "demo" / "Physics (12)" / "Unit 1" / "notes.pdf"
+
+
+async def test_each_file_is_written_once_into_the_folder_and_nowhere_else(
+    app: Services, tmp_path: Path
+) -> None:
+    report = await sync(app, tmp_path)
+
+    assert report.downloaded == 2
+    assert notes_in(tmp_path).read_bytes() == NOTES
+    assert app.store.blobs == {}  # no second copy
+    assert app.repository.file_records == {}  # records describe stored blobs only
+    placed = app.repository.placed[str(notes_in(tmp_path))]
+    assert placed.record.sha256 == hashlib.sha256(NOTES).hexdigest()
+    assert placed.record.size == len(NOTES)
+    assert [p.name for p in notes_in(tmp_path).parent.iterdir()] == ["notes.pdf"]
+
+
+async def test_a_resync_leaves_placed_files_and_downloads_nothing(
+    app: Services, tmp_path: Path
+) -> None:
+    await sync(app, tmp_path)
+    served = app.gateway.bytes_served
+
+    again = await sync(app, tmp_path)
+
+    assert (again.downloaded, again.skipped) == (0, 2)
+    assert app.gateway.bytes_served == served
+
+
+async def test_with_a_remote_store_of_record_each_file_is_also_kept_there_and_restored_from_it(
+    app: Services, tmp_path: Path
+) -> None:
+    await sync(app, tmp_path, keep_copies=True)
+    assert sorted(app.store.blobs.values()) == sorted([NOTES, ALGEBRA])
+    notes_in(tmp_path).unlink()
+    opens = app.gateway.total_opens
+
+    report = await sync(app, tmp_path, keep_copies=True)
+
+    assert (report.downloaded, report.skipped) == (0, 2)
+    assert notes_in(tmp_path).read_bytes() == NOTES
+    assert app.gateway.total_opens == opens
+
+
+async def test_a_file_the_store_already_keeps_is_placed_from_there(
+    app: Services, tmp_path: Path
+) -> None:
+    # kept by the bot, or by a cpbatch from before files were written once
+    await app.sync_org().execute(SyncRequest(ALICE, "demo"))
+    assert sorted(app.store.blobs.values()) == sorted([NOTES, ALGEBRA])
+    opens = app.gateway.total_opens
+
+    report = await sync(app, tmp_path)
+
+    assert (report.downloaded, report.skipped) == (0, 2)
+    assert notes_in(tmp_path).read_bytes() == NOTES
+    assert app.gateway.total_opens == opens
+    assert str(notes_in(tmp_path)) in app.repository.placed
+
+
+async def test_a_transfer_that_broke_off_is_continued_by_the_next_run(
+    app: Services, tmp_path: Path
+) -> None:
+    app.gateway.fail_after_bytes[101] = (6 * 1024, DownloadFailedError("connection reset"))
+    first = await sync(app, tmp_path)
+    assert (first.downloaded, first.failed) == (1, 1)
+    assert not notes_in(tmp_path).exists()  # no part under the real name
+    del app.gateway.fail_after_bytes[101]
+    served = app.gateway.bytes_served
+
+    second = await sync(app, tmp_path)
+
+    assert second.downloaded == 1
+    assert notes_in(tmp_path).read_bytes() == NOTES
+    assert app.gateway.bytes_served - served == len(NOTES) - 6 * 1024  # only the rest
+    placed = app.repository.placed[str(notes_in(tmp_path))]
+    assert placed.record.sha256 == hashlib.sha256(NOTES).hexdigest()  # the whole file's
+    assert [p.name for p in notes_in(tmp_path).parent.iterdir()] == ["notes.pdf"]
+
+
+async def test_a_file_that_changed_upstream_meanwhile_is_fetched_whole_again(
+    app: Services, tmp_path: Path
+) -> None:
+    app.gateway.fail_after_bytes[101] = (6 * 1024, DownloadFailedError("connection reset"))
+    await sync(app, tmp_path)
+    del app.gateway.fail_after_bytes[101]
+    revised = b"revised notes" * 500
+    app.gateway.content[101] = revised  # same version label: only the host's validator tells
+
+    report = await sync(app, tmp_path)
+
+    assert report.downloaded == 1
+    assert notes_in(tmp_path).read_bytes() == revised  # never spliced
+
+
+async def test_a_partial_of_another_version_is_not_continued(app: Services, tmp_path: Path) -> None:
+    app.gateway.fail_after_bytes[101] = (6 * 1024, DownloadFailedError("connection reset"))
+    await sync(app, tmp_path)
+    del app.gateway.fail_after_bytes[101]
+    app.gateway.change_file(101, b"version two" * 300, "v2")
+    served = app.gateway.bytes_served
+
+    await sync(app, tmp_path)
+
+    assert notes_in(tmp_path).read_bytes() == b"version two" * 300
+    assert app.gateway.bytes_served - served == len(b"version two" * 300)  # nothing spliced
+
+
+async def test_a_placed_file_changed_upstream_is_replaced(app: Services, tmp_path: Path) -> None:
+    await sync(app, tmp_path)
+    app.gateway.change_file(201, b"new algebra", "v2")
+
+    report = await sync(app, tmp_path)
+
+    assert (report.downloaded, report.skipped) == (1, 1)
+    algebra = tmp_path / "demo" / "Maths (20)" / "algebra.pdf"
+    assert algebra.read_bytes() == b"new algebra"
