@@ -6,7 +6,8 @@ serves the same world through the same `run_simulator`, in its own process (so i
 an event loop or the GIL with what is measured). It adds a second loopback server that is not
 part of the simulated ClassPlus and is not counted in its stats:
 
-    GET  /stats     {"file_bytes_sent", "file_requests", "range_requests", "requests", ...}
+    GET  /stats     {"file_bytes_sent", "file_bytes_by_id", "file_requests", "range_requests",
+                     "requests", ...}
     POST /reset     zero the counters
     GET  /manifest?org=CODE   the files the org's first user may download (no hashes)
 
@@ -40,6 +41,7 @@ def stats_view(sim: Simulator) -> dict[str, object]:
     stats = sim.stats
     return {
         "file_bytes_sent": stats.file_bytes_sent,
+        "file_bytes_by_id": {str(k): n for k, n in stats.file_bytes_by_id.items()},
         "file_requests": stats.file_requests,
         "range_requests": stats.range_requests,
         "requests": dict(stats.requests),

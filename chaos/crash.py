@@ -5,18 +5,21 @@ smoke: 20 files of 10-300 KB plus one 10 MB file) served by a simulator process 
 faults. One clean sync measures the run time T. Then each trial (full 6, smoke 2) starts
 `cpbatch sync` into a fresh DATA_DIR and output dir and SIGKILLs it:
 
-    trial 0  while the large file streams into DATA_DIR/blobs/tmp (its temp file is watched
-             and the process killed once a seeded share of it is written)
-    trial 1  right after the first records appear in file_records (read-only polling)
+    trial 0  while the large file streams into its partial in the output folder (the partial
+             is watched and the process killed once a seeded share of it is written)
+    trial 1  right after the first placements are recorded (read-only polling)
     others   after a seeded random delay between 5 % and 90 % of T
 
-then copies the database (with its WAL) to read the records committed before the kill, zeroes
-the simulator's counters, and syncs again to completion into the same DATA_DIR. A committed
-file must get no request during that re-sync; every file must end up placed, recorded and
-stored with the manifest's sha256; `cpbatch verify --json` must report a clean store (its
-checks are also made here from the database and the blob folder, so the figures exist before
-the command does). Finally one blob of a copy of the last trial's store is damaged on purpose:
-`verify` must find it, `verify --repair` remove it, and a sync restore the file.
+then copies the database (with its WAL) to read the placements committed before the kill,
+notes the size of every partial left, zeroes the simulator's counters, and syncs again to
+completion into the same DATA_DIR. A committed file must get no request during that re-sync,
+and a killed file (one with a partial) must continue from its partial: the bytes sent for it
+again, beyond what its partial lacked, are its re-downloaded bytes. Every file must end up
+placed and recorded with the manifest's sha256; `cpbatch verify --json` must report a clean
+store and intact placed files (its checks are also made here from the database). Finally one
+placed file of a copy of the last trial is damaged on purpose: `verify` must report it changed,
+a sync must leave it alone (an edit is the user's), and once it is removed a sync must download
+it alone again.
 
 Figures:
 
@@ -24,18 +27,20 @@ Figures:
     trials_killed                trials whose process was still running when killed
     trials_recovered             re-sync exited 0 and every file is right afterwards
     redownloaded_committed_files committed (recorded) files requested again (must be 0)
-    committed_before_rerun       records committed at the kills, all trials together
-    verify_clean                 trials whose store the verify step found clean
+    committed_before_rerun       placements committed at the kills, all trials together
+    verify_clean                 trials whose store and placed files the verify step found clean
     verify_available             `cpbatch verify` exists (else the own audit stands in)
-    kills_during_large_transfer  kills that left the large file's temp partial
-    kills_during_metadata_writes kills with some but not all records committed
+    kills_during_large_transfer  kills that left the large file's partial
+    kills_during_metadata_writes kills with some but not all placements committed
+    killed_files                 files with a partial at a kill, all trials together
+    killed_files_bytes_refetched bytes sent again for them beyond what their partials lacked
+    max_refetched_per_killed_file  the largest of those, per file (target: one read buffer)
     files_lost_or_corrupted      files not right after the re-syncs (must be 0)
     stale_temp_files             kill leftovers still in DATA_DIR/blobs/tmp after the re-syncs
-                                 (cpbatch sweeps them only once they are an hour old)
     stale_partial_copies         `.cpbatch-*`/`.part` files left in the output dir after them
-    repair_detected              verify found the damaged blob (exit 5, one corrupt)
-    repair_fixed                 verify --repair, then verify exits 0 clean
-    repair_resync_downloads      files the sync after the repair downloaded (expect 1)
+    repair_detected              verify reported the damaged placed file changed (and only it)
+    repair_left_alone            the sync after the damage downloaded nothing and kept it
+    repair_resync_downloads      files the sync after its removal downloaded (expect 1)
     repair_restored              after that sync every file is right again
     clean_sync_s                 T, the clean sync's wall time
 """
@@ -65,12 +70,15 @@ from chaos.processes import (
 )
 from chaos.store_check import (
     audit_store,
-    blob_path,
     check_store,
-    count_records_live,
-    damage_blob,
+    count_placements_live,
+    damage_file,
     partial_exports,
-    read_records,
+    partial_name,
+    partials,
+    placed_path,
+    read_placements,
+    sha256_of,
     temp_files,
 )
 
@@ -162,6 +170,7 @@ class CrashRun:
         self.redownloaded = self.committed = self.verify_clean = 0
         self.large_kills = self.metadata_kills = self.lost = 0
         self.stale_temps = self.stale_exports = 0
+        self.killed_files = self.refetched_bytes = self.max_refetched = 0
         self.verify_available = True
         self.last_trial_dir = scratch
 
@@ -185,11 +194,24 @@ class CrashRun:
 
     # ------------------------------------------------------------------ kill policies
 
-    def _large_temp(self, data: Path) -> int:
-        """Size of the large file's temp file (the only one larger than any other file)."""
-        sizes = [_size(p) for p in temp_files(data)]
+    def _large_partial(self, output: Path) -> int:
+        """Size of the large file's partial (the only one larger than any other file)."""
+        sizes = [_size(p) for p in partials(output)]
         big = [s for s in sizes if s > self.world.max_size]
         return max(big, default=0)
+
+    def _partial_sizes(self, output: Path, committed: set[int]) -> dict[int, int]:
+        """Bytes in each uncommitted file's partial, by file id (files without one: absent)."""
+        found: dict[int, int] = {}
+        for entry in self.manifest:
+            file_id = int(entry["file_id"])
+            placed = placed_path(output, entry)
+            if file_id in committed or placed is None:
+                continue
+            size = _size(placed.parent / partial_name(placed.name))
+            if size > 0:
+                found[file_id] = size
+        return found
 
     def _kill_when(self, run: CliRun, ready: Callable[[], bool], limit_s: float) -> bool:
         deadline = time.monotonic() + limit_s
@@ -220,16 +242,19 @@ class CrashRun:
                 at = share * self.large_size
 
                 def large_written(run: CliRun, data: Path, at: float = at) -> bool:
-                    return self._kill_when(run, lambda: self._large_temp(data) >= at, limit)
+                    output = data.parent / "out"
+                    return self._kill_when(run, lambda: self._large_partial(output) >= at, limit)
 
                 killed, output, data = self._attempt(work, large_written)
-                if killed and self._large_temp(data) > 0:
+                if killed and self._large_partial(output) > 0:
                     break
                 share /= 2  # it finished first: kill earlier next time
         elif number == 1:
             killed, output, data = self._attempt(
                 work,
-                lambda run, data: self._kill_when(run, lambda: count_records_live(data) > 0, limit),
+                lambda run, data: self._kill_when(
+                    run, lambda: count_placements_live(data) > 0, limit
+                ),
             )
         else:
             delay = rng.uniform(0.05, 0.9) * clean_s
@@ -245,17 +270,19 @@ class CrashRun:
     def _recover(self, number: int, killed: bool, output: Path, data: Path, work: Path) -> None:
         self.trials += 1
         self.killed += killed
-        committed = read_records(data)
+        committed = read_placements(data)
         self.committed += len(committed)
-        large_partial = 0 < self._large_temp(data) < self.large_size
+        large_partial = 0 < self._large_partial(output) < self.large_size
         self.large_kills += large_partial
         expected = len(self.manifest)
         self.metadata_kills += 0 < len(committed) < expected
+        kept = self._partial_sizes(output, {p.file_id for p in committed})
         self.sim.reset_stats()
         rerun = run_cli(self._sync_args(output), self._env(data), cwd=work.parent)
         requests: dict[str, int] = self.sim.counts()["file_requests"]
-        again = sum(1 for r in committed if requests.get(str(r.file_id), 0) > 0)
+        again = sum(1 for p in committed if requests.get(str(p.file_id), 0) > 0)
         self.redownloaded += again
+        refetched = self._refetched(kept, self.sim.stats()["file_bytes_by_id"])
         check = check_store(self.manifest, output, data)
         self.lost += check.lost_or_corrupted
         self.stale_temps += len(temp_files(data))
@@ -269,17 +296,33 @@ class CrashRun:
         verify = run_verify(self._env(data), work.parent)
         audit = audit_store(data)
         if verify.available:
-            clean = verify.exit_code == 0 and _problems(verify.report) == 0
+            clean = (
+                verify.exit_code == 0
+                and _problems(verify.report) == 0
+                and _placed_problems(verify.report) == 0
+            )
         else:
             self.verify_available = False
             clean = audit.clean
         self.verify_clean += clean and audit.clean
         log.info(
             "trial %d: killed=%s committed=%d/%d large_partial=%s rerun_exit=%d "
-            "redownloaded=%d ok=%d/%d verify_clean=%s",
+            "redownloaded=%d partials=%d refetched=%s ok=%d/%d verify_clean=%s",
             number, killed, len(committed), expected, large_partial, rerun.returncode,
-            again, check.ok, check.expected, clean,
+            again, len(kept), refetched, check.ok, check.expected, clean,
         )  # fmt: skip
+
+    def _refetched(self, kept: dict[int, int], sent: dict[str, int]) -> dict[int, int]:
+        """Per killed file: bytes sent for it again beyond what its partial lacked."""
+        sizes = {int(e["file_id"]): int(e["size"]) for e in self.manifest}
+        refetched = {
+            file_id: max(0, int(sent.get(str(file_id), 0)) - (sizes[file_id] - partial))
+            for file_id, partial in kept.items()
+        }
+        self.killed_files += len(refetched)
+        self.refetched_bytes += sum(refetched.values())
+        self.max_refetched = max([self.max_refetched, *refetched.values()])
+        return refetched
 
     def figures(self) -> dict[str, object]:
         return {
@@ -292,6 +335,9 @@ class CrashRun:
             "verify_available": self.verify_available,
             "kills_during_large_transfer": self.large_kills,
             "kills_during_metadata_writes": self.metadata_kills,
+            "killed_files": self.killed_files,
+            "killed_files_bytes_refetched": self.refetched_bytes,
+            "max_refetched_per_killed_file": self.max_refetched,
             "files_lost_or_corrupted": self.lost,
             "stale_temp_files": self.stale_temps,
             "stale_partial_copies": self.stale_exports,
@@ -300,44 +346,55 @@ class CrashRun:
     # ------------------------------------------------------------------ repair
 
     def repair_check(self, trial_dir: Path, rng: random.Random) -> dict[str, object]:
-        """Damage one blob of a copy of a recovered store; verify, repair, sync again."""
-        work = self.scratch / "damaged"
-        shutil.copytree(trial_dir / "data", work / "data")
-        shutil.copytree(trial_dir / "out", work / "out")
-        data, output = work / "data", work / "out"
-        records = sorted(read_records(data), key=lambda r: r.key)
-        victim = rng.choice([r for r in records if r.size < self.large_size])
-        damage_blob(blob_path(data, victim.sha256))
+        """Damage one placed file of the last (recovered) trial, in place (placements name
+        absolute paths): verify reports it, a sync leaves it alone, and once it is removed a
+        sync downloads it, alone, again."""
+        data, output = trial_dir / "data", trial_dir / "out"
+        placed = sorted(read_placements(data), key=lambda p: p.path)
+        victim = rng.choice([p for p in placed if p.size < self.large_size])
+        target = Path(victim.path)
+        if not target.is_relative_to(output):
+            raise BenchError(f"a placement outside the trial's output folder: {target}")
+        damage_file(target)
         env = self._env(data)
-        found = run_verify(env, work.parent)
-        if not found.available:
-            audit = audit_store(data)
-            return {
-                "repair_detected": audit.corrupt == 1,
-                "repair_fixed": False,
-                "repair_resync_downloads": 0,
-                "repair_restored": False,
-            }
-        corrupt = found.report.get("corrupt") or []
-        detected = found.exit_code == VERIFY_PROBLEMS_EXIT and len(corrupt) == 1
-        repaired = run_verify(env, work.parent, repair=True)
-        after = run_verify(env, work.parent)
-        fixed = repaired.exit_code == 0 and after.exit_code == 0 and _problems(after.report) == 0
-        resync = run_cli(self._sync_args(output), env, cwd=work.parent)
+        found = run_verify(env, trial_dir.parent)
+        changed = (found.report.get("placed_files") or {}).get("changed") or []
+        detected = found.available and changed == [victim.path]
+        kept = run_cli(self._sync_args(output), env, cwd=trial_dir.parent)
+        left_alone = (
+            kept.returncode == 0
+            and int(json_report(kept).get("downloaded_files", -1)) == 0
+            and sha256_of(target) != _manifest_sha(self.manifest, victim.file_id)
+        )
+        target.unlink()
+        resync = run_cli(self._sync_args(output), env, cwd=trial_dir.parent)
         downloads = int(json_report(resync).get("downloaded_files", -1))
         check = check_store(self.manifest, output, data)
+        after = run_verify(env, trial_dir.parent)
         log.info(
-            "repair: verify exit %d (%d corrupt), repair exit %d, after exit %d, resync exit %d "
-            "downloaded %d, ok %d/%d",
-            found.exit_code, len(corrupt), repaired.exit_code, after.exit_code,
-            resync.returncode, downloads, check.ok, check.expected,
+            "repair: verify exit %d (%d changed), sync after damage exit %d left alone %s, "
+            "resync exit %d downloaded %d, ok %d/%d, verify after exit %d",
+            found.exit_code, len(changed), kept.returncode, left_alone, resync.returncode,
+            downloads, check.ok, check.expected, after.exit_code,
         )  # fmt: skip
         return {
             "repair_detected": detected,
-            "repair_fixed": fixed,
+            "repair_left_alone": left_alone,
             "repair_resync_downloads": downloads,
-            "repair_restored": resync.returncode == 0 and check.ok == check.expected,
+            "repair_restored": resync.returncode == 0
+            and check.ok == check.expected
+            and after.exit_code == 0
+            and _placed_problems(after.report) == 0,
         }
+
+
+def _placed_problems(report: dict[str, Any]) -> int:
+    placed = report.get("placed_files") or {}
+    return len(placed.get("missing") or []) + len(placed.get("changed") or [])
+
+
+def _manifest_sha(manifest: list[dict[str, Any]], file_id: int) -> str:
+    return next(str(e["sha256"]) for e in manifest if int(e["file_id"]) == file_id)
 
 
 def _size(path: Path) -> int:

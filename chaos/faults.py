@@ -77,7 +77,14 @@ from chaos.processes import (
     log_events,
     run_cli,
 )
-from chaos.store_check import check_store, partial_exports, read_records, stored_blobs, temp_files
+from chaos.store_check import (
+    check_store,
+    partial_exports,
+    read_placements,
+    read_records,
+    stored_blobs,
+    temp_files,
+)
 
 log = logging.getLogger("chaos.faults")
 
@@ -222,7 +229,9 @@ def persistent_failure(
     reasons = [str(f.get("reason") or "") for f in failures]
     check = check_store(manifest, output, data, skip_ids=[failing])
     entry = next(e for e in manifest if int(e["file_id"]) == failing)
-    recorded = any(r.file_id == failing for r in read_records(data))
+    recorded = any(r.file_id == failing for r in read_records(data)) or any(
+        p.file_id == failing for p in read_placements(data)
+    )
     blob_there = str(entry["sha256"]) in stored_blobs(data)
     placed = any(p.name == entry["name"] for p in output.rglob("*")) if output.is_dir() else False
     return {

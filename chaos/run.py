@@ -206,6 +206,9 @@ def _faults_rows(f: Figures) -> list[Row]:
     return rows
 
 
+READ_BUFFER = 256 * 1024  # cpbatch's download chunk (ClassPlusSettings.chunk_size)
+
+
 def _crash_rows(f: Figures) -> list[Row]:
     if not _has(f, "trials", "trials_recovered"):
         return [Row("Crash safety (kill -9)", "figures missing", "", None)]
@@ -215,20 +218,32 @@ def _crash_rows(f: Figures) -> list[Row]:
         f"mid-run); committed files re-downloaded {_i(f, 'redownloaded_committed_files')}; "
         f"verify clean {_i(f, 'verify_clean')}/{trials}"
     )
+    if "killed_files" in f:
+        measured += (
+            f"; {_i(f, 'killed_files')} killed files resumed from their partials, "
+            f"{_i(f, 'killed_files_bytes_refetched')} bytes fetched again "
+            f"(at most {_i(f, 'max_refetched_per_killed_file')} per file)"
+        )
     if "repair_detected" in f:
         measured += (
-            f"; damaged blob detected {_yes(f.get('repair_detected'))}, repaired "
-            f"{_yes(f.get('repair_fixed'))}, restored {_yes(f.get('repair_restored'))}"
+            f"; damaged placed file reported {_yes(f.get('repair_detected'))}, left alone "
+            f"{_yes(f.get('repair_left_alone'))}, restored once removed "
+            f"{_yes(f.get('repair_restored'))}"
         )
     held = (
         _i(f, "trials_recovered") == trials
         and _i(f, "redownloaded_committed_files") == 0
         and _i(f, "verify_clean") == trials
         and _i(f, "files_lost_or_corrupted") == 0
+        and _i(f, "max_refetched_per_killed_file") <= READ_BUFFER
     )
     return [
         Row(
-            "Crash safety (kill -9)", measured, "all recovered, 0 re-downloaded, verify clean", held
+            "Crash safety (kill -9)",
+            measured,
+            "all recovered, 0 re-downloaded, verify clean, ≤ one read buffer (256 KiB) "
+            "fetched again per killed file",
+            held,
         )
     ]
 

@@ -1,8 +1,10 @@
-"""What cpbatch left on disk, checked independently of cpbatch: placed copies, records, blobs.
+"""What cpbatch left on disk, checked independently of cpbatch: placed files, records, blobs.
 
-Layout (README): blobs at DATA_DIR/blobs/ab/cd/<sha256>, temp files in DATA_DIR/blobs/tmp,
-records in the `file_records` table of DATA_DIR/metadata.sqlite3 (WAL mode), placed copies at
-OUT/<org>/<course name> (<course id>)/<folders>/<name>, export temp files `.cpbatch-*.part`.
+Layout (README): a sync writes each file once, at OUT/<org>/<course name> (<course id>)/
+<folders>/<name>, through a partial beside it (`.cpbatch-<24 hex of sha256(name)>.partial`, with
+a `.json` note), and records it in the `placements` table of DATA_DIR/metadata.sqlite3 (WAL
+mode). The store's files (the bot's and the API's cache tier) are blobs at
+DATA_DIR/blobs/ab/cd/<sha256>, temp files in DATA_DIR/blobs/tmp, records in `file_records`.
 The database is never opened where cpbatch writes it: it is copied (with its WAL) first, or
 opened read-only to count rows while a sync runs.
 """
@@ -52,8 +54,16 @@ def blob_root(data_dir: Path) -> Path:
     return data_dir / "blobs"
 
 
-def read_records(data_dir: Path) -> list[Record]:
-    """Every committed record, from a copy of the database and its WAL (none: [])."""
+@dataclass(frozen=True)
+class Placed:
+    path: str
+    file_id: int
+    sha256: str
+    size: int
+
+
+def _committed_rows(data_dir: Path, table: str, columns: str) -> list[tuple[Any, ...]]:
+    """Rows of `table` as committed, from a copy of the database and its WAL (none: [])."""
     database = metadata_path(data_dir)
     if not database.exists():
         return []
@@ -65,16 +75,27 @@ def read_records(data_dir: Path) -> list[Record]:
                 shutil.copyfile(source, copy.with_name(copy.name + suffix))
         db = sqlite3.connect(copy)
         try:
-            if not _has_records_table(db):
+            if not _has_table(db, table):
                 return []
-            rows = db.execute("SELECT key, file_id, sha256, size FROM file_records").fetchall()
+            return db.execute(f"SELECT {columns} FROM {table}").fetchall()  # noqa: S608 - ours
         finally:
             db.close()
+
+
+def read_records(data_dir: Path) -> list[Record]:
+    """Every committed store record (the cache tier's files)."""
+    rows = _committed_rows(data_dir, "file_records", "key, file_id, sha256, size")
     return [Record(str(k), int(f), str(s), int(n)) for k, f, s, n in rows]
 
 
-def count_records_live(data_dir: Path) -> int:
-    """Rows in file_records right now, read-only (0 while the database is not there yet)."""
+def read_placements(data_dir: Path) -> list[Placed]:
+    """Every committed placement (a file a sync wrote into an output folder)."""
+    rows = _committed_rows(data_dir, "placements", "path, file_id, sha256, size")
+    return [Placed(str(p), int(f), str(s), int(n)) for p, f, s, n in rows]
+
+
+def count_placements_live(data_dir: Path) -> int:
+    """Rows in placements right now, read-only (0 while the database is not there yet)."""
     database = metadata_path(data_dir)
     if not database.exists():
         return 0
@@ -83,18 +104,18 @@ def count_records_live(data_dir: Path) -> int:
     except sqlite3.Error:
         return 0
     try:
-        if not _has_records_table(db):
+        if not _has_table(db, "placements"):
             return 0
-        return int(db.execute("SELECT count(*) FROM file_records").fetchone()[0])
+        return int(db.execute("SELECT count(*) FROM placements").fetchone()[0])
     except sqlite3.Error:
         return 0
     finally:
         db.close()
 
 
-def _has_records_table(db: sqlite3.Connection) -> bool:
-    query = "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'file_records'"
-    return db.execute(query).fetchone() is not None
+def _has_table(db: sqlite3.Connection, name: str) -> bool:
+    query = "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?"
+    return db.execute(query, (name,)).fetchone() is not None
 
 
 def blob_path(data_dir: Path, sha256: str) -> Path:
@@ -125,8 +146,21 @@ def temp_files(data_dir: Path) -> list[Path]:
     return sorted(p for p in temp.rglob("*") if p.is_file()) if temp.is_dir() else []
 
 
+def partial_name(name: str) -> str:
+    """The partial a sync writes `name` through, in the same folder."""
+    return f".cpbatch-{hashlib.sha256(name.encode()).hexdigest()[:24]}.partial"
+
+
+def partials(output: Path) -> list[Path]:
+    """Partial files (`.cpbatch-*.partial`) under the output dir."""
+    if not output.is_dir():
+        return []
+    return sorted(p for p in output.rglob(".cpbatch-*.partial") if p.is_file())
+
+
 def partial_exports(output: Path) -> list[Path]:
-    """Export temp files (`.cpbatch-*`) and any `.part` file under the output dir."""
+    """Temp files and partials (`.cpbatch-*`, notes too) and any `.part` file under the output
+    dir."""
     if not output.is_dir():
         return []
     return sorted(
@@ -200,11 +234,13 @@ def check_store(
     *,
     skip_ids: Iterable[int] = (),
 ) -> StoreCheck:
-    """Hash every placed copy and every recorded blob against the manifest's sha256."""
+    """Hash every placed file against the manifest's sha256; its record is its placement, or
+    (a sync that kept a copy in the store) a store record whose blob hashes right."""
     skipped = set(skip_ids)
     entries = [e for e in manifest if int(e["file_id"]) not in skipped]
     records = read_records(data_dir)
     by_file = {r.file_id: r for r in records}
+    placed_by_path = {p.path: p for p in read_placements(data_dir)}
     blob_hash = _BlobHashes(data_dir)
     check = StoreCheck(expected=len(entries))
     for entry in entries:
@@ -217,8 +253,13 @@ def check_store(
         elif sha256_of(placed) != want:
             check.output_wrong += 1
             good = False
+        placement = placed_by_path.get(str(placed)) if placed is not None else None
         record = by_file.get(file_id)
-        if record is None:
+        if placement is not None and record is None:
+            if placement.sha256 != want or placement.size != int(entry["size"]):
+                check.record_wrong += 1
+                good = False
+        elif record is None:
             check.record_missing += 1
             good = False
         elif record.sha256 != want or record.size != int(entry["size"]):
@@ -272,16 +313,17 @@ def audit_store(data_dir: Path) -> StoreAudit:
     return StoreAudit(len(records), missing, corrupt, orphans)
 
 
-def damage_blob(path: Path) -> None:
-    """Flip one byte in the middle of a (read-only) blob, in place."""
-    os.chmod(path, 0o644)
+def damage_file(path: Path) -> None:
+    """Flip one byte in the middle of a file, in place (its mode kept)."""
+    mode = path.stat().st_mode & 0o777
+    os.chmod(path, 0o600)
     with path.open("r+b") as handle:
         size = handle.seek(0, os.SEEK_END)
         handle.seek(size // 2)
         byte = handle.read(1)
         handle.seek(size // 2)
         handle.write(bytes([byte[0] ^ 0xFF]) if byte else b"\x00")
-    os.chmod(path, 0o400)
+    os.chmod(path, mode)
 
 
 def files_under(root: Path) -> Iterator[Path]:

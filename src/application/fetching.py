@@ -39,7 +39,7 @@ class FileFetcher:
             async with opened as stream:
                 if stream.start != part.offset:
                     await part.restart()  # the host sends the whole file again
-                part.remember(stream.validator)
+                await part.keep_resumable(stream.validator)
                 progress.file_started(file, stream.size)
                 received = stream.start
                 async for chunk in stream.chunks():

@@ -74,7 +74,6 @@ class PlacingFile:
         self._pending_size = 0
         self._writing: asyncio.Future[None] | None = None
         self.finished = False
-        self.kept_validator: str | None = None
 
     @property
     def offset(self) -> int:
@@ -84,8 +83,8 @@ class PlacingFile:
     def validator(self) -> str | None:
         return self._disk.validator
 
-    def remember(self, validator: str | None) -> None:
-        self.kept_validator = validator
+    async def keep_resumable(self, validator: str | None) -> None:
+        await _disk(self._disk.keep_resumable, f"start {self._relative}", validator)
 
     async def restart(self) -> None:
         await self._drain()
@@ -111,7 +110,7 @@ class PlacingFile:
         """Keep what arrived (written out first) for a later run, or remove it."""
         with suppress(StorageError):
             await self._drain()
-        await asyncio.to_thread(self._disk.abandon, self.kept_validator)
+        await asyncio.to_thread(self._disk.abandon)
 
     async def _drain(self) -> None:
         await self._wait_writing()

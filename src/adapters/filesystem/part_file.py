@@ -100,16 +100,26 @@ class PartOnDisk:
         self._close()
         return self._hash.hexdigest(), self.size
 
-    def abandon(self, validator: str | None) -> None:
+    def keep_resumable(self, validator: str | None) -> None:
+        """Note what the file host called this transfer, beside the partial, before its bytes
+        arrive: a run killed mid-way leaves a partial the next run can continue."""
+        if validator == self.validator:
+            return
+        self.validator = validator
+        if validator is not None and self._resumable:
+            self._write_note(validator)
+        else:
+            with suppress(FileNotFoundError):
+                self._require_folder().unlink(self._note)
+
+    def abandon(self) -> None:
         """The run stopped early: keep the bytes for the next one when they can be continued
-        (a validator, something written, the stable partial), else remove them."""
+        (noted with a validator, something written, the stable partial), else remove them."""
         folder = self._folder
         if folder is None:
             return
         try:
-            if self._resumable and validator is not None and self.size > 0:
-                self._write_note(validator)
-            else:
+            if not (self._resumable and self.validator is not None and self.size > 0):
                 with suppress(FileNotFoundError):
                     folder.unlink(self._partial)
                 with suppress(FileNotFoundError):

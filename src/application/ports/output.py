@@ -17,7 +17,7 @@ from cpbatch.domain.models import StoredFile
 
 class PartFile(Protocol):
     """A file being written. Leaving its context without `finish` keeps the bytes written so
-    far for a later run (when `keep_for_resume` was given a validator) or removes them."""
+    far for a later run (when `keep_resumable` was given a validator) or removes them."""
 
     @property
     def offset(self) -> int:
@@ -36,8 +36,10 @@ class PartFile(Protocol):
 
     async def write(self, chunk: bytes) -> None: ...
 
-    def remember(self, validator: str | None) -> None:
-        """The validator of this transfer, kept with the bytes if the run stops early."""
+    async def keep_resumable(self, validator: str | None) -> None:
+        """Note the validator of this transfer beside the bytes now, before they arrive, so
+        that a later run continues them even when this one is killed (None: it cannot be
+        continued, the bytes go when the run stops early)."""
         ...
 
     async def finish(self) -> StoredFile:

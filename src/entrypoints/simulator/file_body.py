@@ -52,6 +52,7 @@ class FileBodyWriter:
         for piece in self._content.iter_range(doc, start, stop):
             await response.write(piece)
             self._stats.file_bytes_sent += len(piece)
+            self._stats.file_bytes_by_id[doc.id] += len(piece)
 
     async def _trickle(
         self, response: web.StreamResponse, doc: Document, window: tuple[int, int], every_s: float

@@ -6,6 +6,10 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import json
+import signal
+import subprocess
+import sys
+import textwrap
 from pathlib import Path, PurePosixPath
 
 import pytest
@@ -32,7 +36,7 @@ async def interrupted(
 ) -> None:
     """A run that writes `data`, then loses its connection."""
     async with output.placing(root, NOTES, key="k", version=version) as part:
-        part.remember(validator)
+        await part.keep_resumable(validator)
         await write(part, data)
         raise ConnectionError("reset mid-body")
 
@@ -76,6 +80,49 @@ async def test_an_interrupted_file_is_kept_and_continued_by_the_next_run(
     assert (tmp_path / NOTES).read_bytes() == BODY
     assert stored.sha256 == hashlib.sha256(BODY).hexdigest()  # the whole file's, partial too
     assert entries(folder) == ["notes.pdf"]
+
+
+KILLED_WRITER = textwrap.dedent(
+    """
+    import asyncio, os, signal, sys
+    from pathlib import Path, PurePosixPath
+    from cpbatch.adapters.filesystem.output import FilesystemOutput
+
+    async def main() -> None:
+        output = FilesystemOutput(fsync=False, batch_bytes=64 * 1024)
+        body = bytes(range(256)) * 4096
+        async with output.placing(
+            Path(sys.argv[1]), PurePosixPath(sys.argv[2]), key="k", version="v1"
+        ) as part:
+            await part.keep_resumable('"etag-1"')
+            for start in range(0, 600_000, 50_000):
+                await part.write(body[start : start + 50_000])
+            await asyncio.sleep(0.5)  # the batch in flight reaches the file
+            os.kill(os.getpid(), signal.SIGKILL)
+
+    asyncio.run(main())
+    """
+)
+
+
+async def test_a_killed_run_leaves_a_partial_the_next_run_continues(
+    output: FilesystemOutput, tmp_path: Path
+) -> None:
+    """kill -9 runs no cleanup: the note must already be there, written before the bytes."""
+    killed = subprocess.run(
+        [sys.executable, "-c", KILLED_WRITER, str(tmp_path), str(NOTES)], check=False
+    )
+    assert killed.returncode == -signal.SIGKILL
+
+    async with output.placing(tmp_path, NOTES, key="k", version="v1") as part:
+        # What was still batched in memory (under 64 KiB) died with the process.
+        assert 600_000 - 64 * 1024 <= part.offset <= 600_000
+        assert part.validator == '"etag-1"'
+        await write(part, BODY[part.offset :])
+        stored = await part.finish()
+    assert stored.sha256 == hashlib.sha256(BODY).hexdigest()
+    assert (tmp_path / NOTES).read_bytes() == BODY
+    assert entries((tmp_path / NOTES).parent) == ["notes.pdf"]
 
 
 async def test_a_partial_of_another_version_or_without_a_validator_is_not_continued(
