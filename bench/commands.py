@@ -35,6 +35,7 @@ CPBATCH_VARIABLES = (
     "INLINE_FILE_LIMIT_MB",
     "LOG_LEVEL",
     "LOG_FORMAT",
+    "DURABILITY",
 )
 
 
@@ -42,6 +43,7 @@ CPBATCH_VARIABLES = (
 class CpbatchSettings:
     concurrency: int = 8
     rate_limit_requests: int = DEFAULT_RATE_LIMIT
+    durability: str | None = None  # None: cpbatch's default
 
     def env_overrides(self, sim: SimulatorProcess, data_dir: Path) -> dict[str, str]:
         return {
@@ -52,7 +54,7 @@ class CpbatchSettings:
             "CLASSPLUS_ALLOW_LOOPBACK": "true",
             "RATE_LIMIT_REQUESTS": str(self.rate_limit_requests),
             "DATA_DIR": str(data_dir),
-        }
+        } | ({} if self.durability is None else {"DURABILITY": self.durability})
 
     def describe(self) -> dict[str, Any]:
         return {

@@ -8,7 +8,7 @@ from bench.simulator_process import WorldSpec
 
 GIB = 1024**3
 MIB = 1024**2
-ALL_SCENARIOS = ("S1", "S2", "S3", "S4", "S5")
+ALL_SCENARIOS = ("S1", "S2", "S3", "S4", "S5", "S6", "S7", "S8")
 
 
 @dataclass(frozen=True)
@@ -50,7 +50,7 @@ FULL = Profile(
     s2_world=WorldSpec(files=0, large_files=(2 * GIB,)),
     s4_world=_s4_world(1 * MIB),
     s5_worlds=_s5_worlds(1_000, 5_000, 20_000),
-    repeat={"S1": 5, "S2": 3, "S3": 5, "S5": 2},
+    repeat={"S1": 5, "S2": 3, "S3": 5, "S5": 2, "S7": 20, "S8": 3},
     warmup=1,
     s4_iterations={"memory": 500, "filesystem": 200, "upstream": 20},
 )
@@ -61,7 +61,7 @@ SMOKE = Profile(
     s2_world=WorldSpec(files=0, large_files=(3 * MIB,)),
     s4_world=_s4_world(1 * MIB),
     s5_worlds=_s5_worlds(20, 40, 80),
-    repeat={"S1": 1, "S2": 1, "S3": 1, "S5": 1},
+    repeat={"S1": 1, "S2": 1, "S3": 1, "S5": 1, "S7": 3, "S8": 1},
     warmup=0,
     s4_iterations={"memory": 20, "filesystem": 10, "upstream": 2},
 )

@@ -161,7 +161,42 @@ def _rows_s5(r: dict[str, Any]) -> list[tuple[str, str, dict[str, Any], str]]:
     ]
 
 
-_ROWS = {"S1": _rows_s1, "S2": _rows_s2, "S3": _rows_s3, "S4": _rows_s4, "S5": _rows_s5}
+def _rows_s6(r: dict[str, Any]) -> list[tuple[str, str, dict[str, Any], str]]:
+    what = f"S6 disk used by a CLI sync ({r['files']} files, {_bytes(r['files_bytes'])})"
+    measured = (
+        f"output folder {_bytes(r['output_allocated'])} + DATA_DIR "
+        f"{_bytes(r['data_dir_allocated'])} allocated: ratio {r['ratio']:.3f}"
+    )
+    return [(what, measured, r["targets"]["disk_ratio"], " × the files' bytes")]
+
+
+def _rows_s7(r: dict[str, Any]) -> list[tuple[str, str, dict[str, Any], str]]:
+    measured = (
+        f"{r['version_s']:.3f} s; `python -c pass` {r['python_s']:.3f} s"
+        f" (median of {r['repetitions']})"
+    )
+    return [("S7 `cpbatch --version`", measured, r["targets"]["version_s"], " s")]
+
+
+def _rows_s8(r: dict[str, Any]) -> list[tuple[str, str, dict[str, Any], str]]:
+    measured = (
+        f"DURABILITY=flush {_s(r['flush_s'])}, DURABILITY=os {_s(r['os_s'])}: ratio "
+        f"{_x(r['ratio'])} (median of {r['repetitions']})"
+    )
+    reported = {"op": "", "limit": math.nan, "met": None}
+    return [("S8 durability cost (the S1 sync)", measured, reported, "")]
+
+
+_ROWS = {
+    "S1": _rows_s1,
+    "S2": _rows_s2,
+    "S3": _rows_s3,
+    "S4": _rows_s4,
+    "S5": _rows_s5,
+    "S6": _rows_s6,
+    "S7": _rows_s7,
+    "S8": _rows_s8,
+}
 
 
 def render_table(scenarios: dict[str, Any]) -> str:

@@ -18,7 +18,8 @@ from bench.commands import DEFAULT_RATE_LIMIT, CpbatchSettings
 from bench.profiles import ALL_SCENARIOS, PROFILES
 from bench.provenance import measured_commit
 from bench.report import machine_info, render_table, write_results
-from bench.scenarios import Context, run_scenarios
+from bench.scenario_context import Context
+from bench.scenarios import run_scenarios
 from bench.simulator_process import REPO_ROOT, BenchError
 
 
@@ -56,8 +57,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--repeat",
         type=_positive,
-        help="timed repetitions of S1, S2, S3 and S5 (default: 5, 3, 5, 2 at full size; "
-        "S4 has its own iteration counts)",
+        help="timed repetitions of S1, S2, S3, S5, S7 and S8 (default: 5, 3, 5, 2, 20, 3 at "
+        "full size; S4 has its own iteration counts, S6 measures one sync)",
     )
     parser.add_argument(
         "--warmup", type=_non_negative, help="untimed warm-up pairs in S1 and S2 (default 1)"

@@ -5,18 +5,17 @@ from what was measured."""
 from __future__ import annotations
 
 import asyncio
-import math
-import tempfile
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from bench.commands import CpbatchSettings, run_cpbatch_sync, run_curl, write_curl_config
+from bench.commands import run_curl, write_curl_config
+from bench.footprint import s6_disk_used, s7_version, s8_durability
 from bench.measure import median, percentile, ratio, remove, tree_size
 from bench.profiles import Profile
+from bench.scenario_context import Context, Result, cpbatch_sync, target
 from bench.simulator_process import (
     ORG_CODE,
     BenchError,
@@ -24,48 +23,6 @@ from bench.simulator_process import (
     WorldSpec,
     api_requests,
 )
-
-Result = dict[str, Any]
-Log = Callable[[str], None]
-
-
-def target(value: float, op: str, limit: float) -> dict[str, Any]:
-    """A target and whether the measured `value` meets it (never met by NaN or infinity)."""
-    checks = {"<=": value <= limit, "<": value < limit, "==": value == limit}
-    return {
-        "value": value,
-        "op": op,
-        "limit": limit,
-        "met": bool(math.isfinite(value) and checks[op]),
-    }
-
-
-@dataclass
-class Context:
-    profile: Profile
-    settings: CpbatchSettings
-    scratch: Path
-    log: Log = print
-    _simulators: dict[WorldSpec, SimulatorProcess] = field(default_factory=dict)
-
-    def simulator(self, spec: WorldSpec) -> SimulatorProcess:
-        """The running simulator of this world, started on first use (one per world)."""
-        sim = self._simulators.get(spec)
-        if sim is None:
-            sim = SimulatorProcess(spec, self.scratch)
-            sim.start()
-            self._simulators[spec] = sim
-        return sim
-
-    def release(self, keep: Iterable[WorldSpec] = ()) -> None:
-        """Stop every simulator whose world is not in `keep`."""
-        kept = set(keep)
-        for spec in [spec for spec in self._simulators if spec not in kept]:
-            self._simulators.pop(spec).stop()
-
-    def workdir(self, label: str) -> Path:
-        return Path(tempfile.mkdtemp(prefix=f"{label}-", dir=self.scratch))
-
 
 # ---------------------------------------------------------------- single runs
 
@@ -76,7 +33,7 @@ def _cpbatch_first_sync(
     """One `cpbatch sync` into a fresh output dir with a fresh DATA_DIR, checked and removed."""
     work = ctx.workdir(label)
     try:
-        run = _cpbatch_sync(ctx, sim, work)
+        run = cpbatch_sync(ctx, sim, work)
         if run["downloaded_files"] != expected[0]:
             raise BenchError(f"{label}: cpbatch downloaded {run['downloaded_files']} files")
         on_disk = tree_size(work / "out")
@@ -85,30 +42,6 @@ def _cpbatch_first_sync(
         return run
     finally:
         remove(work)
-
-
-def _cpbatch_sync(ctx: Context, sim: SimulatorProcess, work: Path) -> dict[str, Any]:
-    """One `cpbatch sync` into WORK/out with DATA_DIR WORK/data (kept for a re-sync)."""
-    sim.reset_stats()
-    cpu_before = sim.cpu_seconds()
-    measured, report = run_cpbatch_sync(
-        sim, ctx.settings, output=work / "out", data_dir=work / "data", cwd=work
-    )
-    simulator_cpu = sim.cpu_seconds() - cpu_before
-    stats = sim.stats()
-    return {
-        "wall_s": measured.wall_s,
-        "peak_rss_mb": measured.peak_rss_mb,
-        "cpu_s": measured.cpu_s,
-        "sync_s": float(report.get("duration_s", math.nan)),
-        "downloaded_files": int(report["downloaded_files"]),
-        "skipped_files": int(report["skipped_files"]),
-        "report_total_bytes": int(report["total_bytes"]),
-        "simulator_file_bytes_sent": int(stats["file_bytes_sent"]),
-        "simulator_file_requests": int(stats["file_requests"]),
-        "simulator_api_requests": api_requests(stats),
-        "simulator_cpu_s": simulator_cpu,
-    }
 
 
 def _curl_run(
@@ -228,10 +161,10 @@ def s3_resync(ctx: Context) -> Result:
     for number in range(repeat):
         work = ctx.workdir("S3")
         try:
-            first = _cpbatch_sync(ctx, sim, work)
+            first = cpbatch_sync(ctx, sim, work)
             if first["downloaded_files"] != files:
                 raise BenchError(f"S3: the first sync downloaded {first['downloaded_files']} files")
-            again = _cpbatch_sync(ctx, sim, work)  # same output dir and DATA_DIR
+            again = cpbatch_sync(ctx, sim, work)  # same output dir and DATA_DIR
         finally:
             remove(work)
         ctx.log(
@@ -419,9 +352,12 @@ SCENARIOS: dict[str, Callable[[Context], Result]] = {
     "S3": s3_resync,
     "S4": s4_cache_tiers,
     "S5": s5_scaling,
+    "S6": s6_disk_used,
+    "S7": s7_version,
+    "S8": s8_durability,
 }
-# Run order: S3 right after S1 (same world, same simulator).
-RUN_ORDER = ("S1", "S3", "S2", "S4", "S5")
+# Run order: S3, S6 and S8 right after S1 (same world, same simulator).
+RUN_ORDER = ("S1", "S3", "S6", "S8", "S2", "S4", "S5", "S7")
 
 
 def worlds_of(profile: Profile, scenario: str) -> tuple[WorldSpec, ...]:
@@ -431,6 +367,9 @@ def worlds_of(profile: Profile, scenario: str) -> tuple[WorldSpec, ...]:
         "S3": (profile.s1_world,),
         "S4": (profile.s4_world,),
         "S5": profile.s5_worlds,
+        "S6": (profile.s1_world,),
+        "S7": (),
+        "S8": (profile.s1_world,),
     }[scenario]
 
 

@@ -329,7 +329,8 @@ def _slow_bodies_rows(f: Figures) -> list[Row]:
         f"requests trickling: {_i(f, 'sometimes_trickled')} trickled, "
         f"{_i(f, 'sometimes_resumed_slow')} resumed, files stored {_i(f, 'sometimes_stored')}/"
         f"{_i(f, 'sometimes_expected')}; leftovers "
-        f"{_i(f, 'stuck_leftovers') + _i(f, 'sometimes_leftovers')}"
+        f"{_i(f, 'stuck_leftovers') + _i(f, 'sometimes_leftovers')}, partials kept to continue "
+        f"{_i(f, 'stuck_partials_kept')}"
     )
     held = (
         not f.get("stuck_timed_out")
@@ -341,12 +342,14 @@ def _slow_bodies_rows(f: Figures) -> list[Row]:
         and _i(f, "sometimes_trickled") > 0
         and _i(f, "sometimes_stored") == _i(f, "sometimes_expected")
         and _i(f, "stuck_leftovers") + _i(f, "sometimes_leftovers") == 0
+        and _i(f, "stuck_partials_kept") <= stuck
     )
     return [
         Row(
             "Slow bodies cut off",
             measured,
-            "sync ends; only the slow files fail (too slow); all others stored; nothing left",
+            "sync ends; only the slow files fail (too slow); all others stored; nothing left "
+            "but partials to continue (≤ 1 per slow file)",
             held,
         )
     ]
@@ -358,9 +361,9 @@ def _symlinks_rows(f: Figures) -> list[Row]:
     cases = _i(f, "cases")
     measured = (
         f"{cases} cases (org, batch and sub-folder below the output folder, linked before or "
-        f"between runs; a blob fan-out and blobs/tmp in DATA_DIR): held {_i(f, 'cases_held')}/"
-        f"{cases}; refused naming the link {_i(f, 'refused_clearly')}/{cases} "
-        f"({_i(f, 'files_refused')} files); written outside {_i(f, 'writes_outside')}; planted "
+        f"between runs; a blob fan-out and blobs/tmp in DATA_DIR, through `download`): held "
+        f"{_i(f, 'cases_held')}/{cases}; refused naming the link "
+        f"{_i(f, 'refused_clearly')}/{cases} ({_i(f, 'files_refused')} files); written outside {_i(f, 'writes_outside')}; planted "
         f"leftovers kept {_i(f, 'planted_kept')}/{cases}; others stored "
         f"{_i(f, 'others_stored')}/{_i(f, 'others_expected')}"
     )

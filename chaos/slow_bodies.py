@@ -15,7 +15,9 @@ world (full: 80 files of 10-800 KB; smoke: 24 files of 10-200 KB) and returns th
     stuck_failed_others        other files failed (must be 0)
     stuck_others_stored        the other files, stored and placed right (hashes checked)
     stuck_others_expected      how many other files there are
-    stuck_leftovers            temp files and partial copies after the run (must be 0)
+    stuck_leftovers            temp files and partials no run will continue (must be 0)
+    stuck_partials_kept        partials kept for the next run to continue (at most one per
+                               stuck file: each has a note naming its version and validator)
     stuck_sync_s               wall time of that sync
     stuck_cut_offs             slow transfers cut off (cpbatch's `classplus_resume` log lines
                                with a "too slow" reason, plus the final failures)
@@ -52,7 +54,7 @@ from chaos.processes import (
     log_events,
     run_cli,
 )
-from chaos.store_check import check_store
+from chaos.store_check import check_store, resumable_partials, stray_files
 
 SEED = 20_240_808
 WORLDS = {
@@ -129,7 +131,8 @@ def _stuck(
         "stuck_failed_others": len({int(f["file_id"]) for f in failures} - set(stuck)),
         "stuck_others_stored": check.ok,
         "stuck_others_expected": check.expected,
-        "stuck_leftovers": check.temp_files + check.partial_exports,
+        "stuck_leftovers": check.temp_files + len(stray_files(output)),
+        "stuck_partials_kept": len(resumable_partials(output)),
         "stuck_sync_s": round(elapsed, 2),
         "stuck_cut_offs": _slow_cut_offs(measured) + len(slow),
     }
@@ -163,5 +166,5 @@ def _sometimes(
         "sometimes_stored": check.ok,
         "sometimes_expected": check.expected,
         "sometimes_exit_code": measured.returncode,
-        "sometimes_leftovers": check.temp_files + check.partial_exports,
+        "sometimes_leftovers": check.temp_files + check.partial_exports,  # all ended whole
     }

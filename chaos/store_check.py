@@ -12,6 +12,7 @@ opened read-only to count rows while a sync runs.
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import re
 import shutil
@@ -156,6 +157,27 @@ def partials(output: Path) -> list[Path]:
     if not output.is_dir():
         return []
     return sorted(p for p in output.rglob(".cpbatch-*.partial") if p.is_file())
+
+
+def resumable_partials(output: Path) -> list[Path]:
+    """Partials a later run can continue: a note beside each names a validator."""
+    kept = []
+    for partial in partials(output):
+        note = partial.with_suffix(".json")
+        try:
+            validator = json.loads(note.read_text(encoding="utf-8")).get("validator")
+        except (OSError, ValueError, AttributeError):
+            continue
+        if isinstance(validator, str) and validator:
+            kept.append(partial)
+    return kept
+
+
+def stray_files(output: Path) -> list[Path]:
+    """Temp files, partials and notes under the output dir that no later run will continue."""
+    kept = resumable_partials(output)
+    resumable = {*kept, *(p.with_suffix(".json") for p in kept)}
+    return [p for p in partial_exports(output) if p not in resumable]
 
 
 def partial_exports(output: Path) -> list[Path]:

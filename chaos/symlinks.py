@@ -1,4 +1,4 @@
-"""Chaos: symbolic links below the output folder and the store. The real `cpbatch sync`.
+"""Chaos: symbolic links below the output folder and the store. The real `cpbatch` CLI.
 
 Each case puts a link to an outside folder where cpbatch expects a folder of its own, either
 before the first sync or in place of a real folder between two syncs (as a person or another
@@ -7,9 +7,13 @@ the outside folder, and syncs. Cases: below the output folder, the org folder, a
 and a sub-folder (each replaced between runs) and the org folder linked from the start; inside
 DATA_DIR, a blob fan-out folder and the temp folder `blobs/tmp`, linked from the start.
 
-A case holds when the sync exits 5 with exactly the files below the link failed, each failure
-naming the link; nothing new appears in the outside folder and the planted file is still there
-(the leftover sweeps did not follow the link); every other file is stored and placed right.
+A sync writes into the output folder only, so the DATA_DIR cases go through the door that keeps
+files in the store, `cpbatch download`, of one file below the link.
+
+A case holds when the sync exits 5 with exactly the files below the link failed (a download:
+exits 7), each failure naming the link; nothing new appears in the outside folder and the planted
+file is still there (the leftover sweeps did not follow the link); every other file is stored and
+placed right.
 
     cases                      cases run
     cases_held                 cases where all of the above held
@@ -56,6 +60,7 @@ WORLDS = {
     ),
 }
 PLANTED = f".cpbatch-999999999-{'d' * 32}.part"
+STORAGE_EXIT = 7
 LINKED = "symbolic link"
 
 Manifest = list[dict[str, Any]]
@@ -68,6 +73,7 @@ class Case:
     name: str
     between_runs: bool
     link: Callable[[Path, Path, Manifest], tuple[Path, set[int]]]
+    door: str = "sync"  # or "download": of one file below the link
 
 
 def _org(out: Path, _: Path, manifest: Manifest) -> tuple[Path, set[int]]:
@@ -107,8 +113,8 @@ CASES = (
     Case("org folder, replaced between runs", True, _org),
     Case("batch folder, replaced between runs", True, _batch),
     Case("sub-folder, replaced between runs", True, _sub_folder),
-    Case("blob fan-out folder in DATA_DIR", False, _fan_out),
-    Case("DATA_DIR/blobs/tmp", False, _temp),
+    Case("blob fan-out folder in DATA_DIR", False, _fan_out, door="download"),
+    Case("DATA_DIR/blobs/tmp", False, _temp, door="download"),
 )
 
 
@@ -155,12 +161,20 @@ def _case(sim: ChaosSimulator, case: Case, manifest: Manifest, work: Path) -> di
     if link.exists():
         link.rename(work / "moved-away")
     link.symlink_to(outside, target_is_directory=True)
-    measured = run_cli(args, env, cwd=work)
-    failures = json_report(measured).get("failures") or []
-    failed = {int(f["file_id"]) for f in failures}
-    clear = bool(failures) and all(f"{link} is a {LINKED}" in str(f["reason"]) for f in failures)
-    if measured.returncode != 5:
-        problems.append(f"exit {measured.returncode}")
+    if case.door == "download":
+        below = {min(below)}
+        failed, clear, code = _download(env, work, out, below, link)
+        expected_code = STORAGE_EXIT
+    else:
+        measured = run_cli(args, env, cwd=work)
+        failures = json_report(measured).get("failures") or []
+        failed = {int(f["file_id"]) for f in failures}
+        clear = bool(failures) and all(
+            f"{link} is a {LINKED}" in str(f["reason"]) for f in failures
+        )
+        code, expected_code = measured.returncode, 5
+    if code != expected_code:
+        problems.append(f"exit {code}")
     if failed != below:
         problems.append(f"{len(failed)} files failed, {len(below)} below the link")
     if not clear:
@@ -171,6 +185,10 @@ def _case(sim: ChaosSimulator, case: Case, manifest: Manifest, work: Path) -> di
         problems.append(f"written outside: {written[:3]}")
     if not planted:
         problems.append("the planted leftover was swept through the link")
+    if case.door == "download":
+        synced = run_cli(args, env, cwd=work)  # the sync never goes through the store
+        if synced.returncode != 0:
+            problems.append(f"the sync beside the linked store exited {synced.returncode}")
     check = check_store(manifest, out, data, skip_ids=below)
     if check.ok != check.expected:
         problems.append(f"others stored {check.ok}/{check.expected}")
@@ -184,3 +202,14 @@ def _case(sim: ChaosSimulator, case: Case, manifest: Manifest, work: Path) -> di
         "others_stored": check.ok,
         "others_expected": check.expected,
     }
+
+
+def _download(
+    env: dict[str, str], work: Path, out: Path, below: set[int], link: Path
+) -> tuple[set[int], bool, int]:
+    """`cpbatch download` of the file below the link: (failed ids, refusal names the link, exit)."""
+    (file_id,) = below
+    measured = run_cli(["download", ORG_CODE, str(file_id), "-o", str(out)], env, cwd=work)
+    failed = below if measured.returncode != 0 else set()
+    said = " ".join((measured.stderr + measured.stdout).split())  # the console wraps lines
+    return failed, f"{link} is a {LINKED}" in said, measured.returncode

@@ -29,6 +29,9 @@ REQUIRED = {
         "upstream_p99_ms",
     },
     "S5": {"per_file_ms", "peak_rss_mb"},
+    "S6": {"files_bytes", "output_allocated", "data_dir_allocated", "ratio"},
+    "S7": {"version_s", "python_s", "ratio"},
+    "S8": {"flush_s", "os_s", "ratio"},
 }
 
 
