@@ -363,7 +363,8 @@ def _symlinks_rows(f: Figures) -> list[Row]:
         f"{cases} cases (org, batch and sub-folder below the output folder, linked before or "
         f"between runs; a blob fan-out and blobs/tmp in DATA_DIR, through `download`): held "
         f"{_i(f, 'cases_held')}/{cases}; refused naming the link "
-        f"{_i(f, 'refused_clearly')}/{cases} ({_i(f, 'files_refused')} files); written outside {_i(f, 'writes_outside')}; planted "
+        f"{_i(f, 'refused_clearly')}/{cases} ({_i(f, 'files_refused')} files); written "
+        f"outside {_i(f, 'writes_outside')}; planted "
         f"leftovers kept {_i(f, 'planted_kept')}/{cases}; others stored "
         f"{_i(f, 'others_stored')}/{_i(f, 'others_expected')}"
     )
