@@ -5,7 +5,9 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import os
+from collections import deque
 from collections.abc import AsyncIterator, Callable
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager, suppress
 from pathlib import Path, PurePosixPath
 from typing import TypeVar
@@ -63,8 +65,11 @@ class FilesystemOutput:
 
 
 class PlacingFile:
-    """Implements PartFile: writes batched to about 1 MiB and handed to a thread while the
-    next bytes arrive (one batch in flight at a time, in order)."""
+    """Implements PartFile: writes batched to about 1 MiB and handed, in order, to a writer
+    thread of this file's own while the next bytes arrive; up to `MAX_IN_FLIGHT` batches wait
+    for it, so the network is not paused while the disk catches up (nor memory unbounded)."""
+
+    MAX_IN_FLIGHT = 4
 
     def __init__(self, disk: PartOnDisk, relative: PurePosixPath, batch_bytes: int) -> None:
         self._disk = disk
@@ -72,7 +77,8 @@ class PlacingFile:
         self._batch_bytes = batch_bytes
         self._pending: list[bytes] = []
         self._pending_size = 0
-        self._writing: asyncio.Future[None] | None = None
+        self._writer: ThreadPoolExecutor | None = None
+        self._flights: deque[asyncio.Future[None]] = deque()
         self.finished = False
 
     @property
@@ -94,11 +100,9 @@ class PlacingFile:
         self._pending.append(chunk)
         self._pending_size += len(chunk)
         if self._pending_size >= self._batch_bytes:
-            await self._wait_writing()
-            batch, self._pending, self._pending_size = self._pending, [], 0
-            self._writing = asyncio.ensure_future(
-                _disk(self._disk.write, f"write {self._relative}", batch)
-            )
+            while len(self._flights) >= self.MAX_IN_FLIGHT:
+                await self._land(self._flights.popleft())
+            self._send_pending()
 
     async def finish(self) -> StoredFile:
         await self._drain()
@@ -112,24 +116,50 @@ class PlacingFile:
             await self._drain()
         await asyncio.to_thread(self._disk.abandon)
 
-    async def _drain(self) -> None:
-        await self._wait_writing()
-        if self._pending:
-            batch, self._pending, self._pending_size = self._pending, [], 0
-            await _disk(self._disk.write, f"write {self._relative}", batch)
+    def _send_pending(self) -> None:
+        batch, self._pending, self._pending_size = self._pending, [], 0
+        if self._writer is None:
+            self._writer = ThreadPoolExecutor(1, thread_name_prefix="cpbatch-write")
+        loop = asyncio.get_running_loop()
+        self._flights.append(loop.run_in_executor(self._writer, self._disk.write, batch))
 
-    async def _wait_writing(self) -> None:
-        if self._writing is None:
-            return
-        writing, self._writing = self._writing, None
+    async def _drain(self) -> None:
+        """Every batch written, in order; the writer thread gone."""
         try:
-            await writing
-        except BaseException:
-            raise
+            if self._pending:
+                self._send_pending()
+            while self._flights:
+                await self._land(self._flights.popleft())
         finally:
-            if not writing.done():  # cancelled while waiting: let the thread finish first
-                with suppress(BaseException):
-                    await asyncio.shield(writing)
+            if self._writer is not None and not self._flights:
+                self._writer.shutdown(wait=False)
+                self._writer = None
+
+    async def _land(self, flight: asyncio.Future[None]) -> None:
+        """Wait for one batch; when cancelled meanwhile, still let every batch in flight end
+        before the file is closed (the thread writes to its descriptor)."""
+        try:
+            await asyncio.shield(flight)
+        except OSError as exc:
+            self._flights.appendleft(_done())
+            await self._settle()
+            reason = exc.strerror or type(exc).__name__
+            raise StorageError(f"Could not write {self._relative}: {reason}.") from None
+        except asyncio.CancelledError:
+            self._flights.appendleft(flight)
+            await self._settle()
+            raise
+
+    async def _settle(self) -> None:
+        flights, self._flights = list(self._flights), deque()
+        with suppress(BaseException):
+            await asyncio.shield(asyncio.gather(*flights, return_exceptions=True))
+
+
+def _done() -> asyncio.Future[None]:
+    future: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+    future.set_result(None)
+    return future
 
 
 def _open_placed(root: Path, relative: PurePosixPath) -> int:

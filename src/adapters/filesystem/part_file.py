@@ -10,6 +10,7 @@ so a second process syncing the same folder writes to a temp file of its own ins
 
 from __future__ import annotations
 
+import errno
 import fcntl
 import hashlib
 import json
@@ -46,6 +47,7 @@ class PartOnDisk:
         self._folder: Folder | None = None
         self._fd: int | None = None
         self._resumable = True  # False when another process holds the stable partial
+        self._failed = False  # a write failed: what is on disk may not match size and hash
         self._hash = hashlib.sha256()
         self.size = 0
         self.offset = 0
@@ -75,13 +77,21 @@ class PartOnDisk:
             self.offset = self.size
 
     def write(self, chunks: list[bytes]) -> None:
+        """Append `chunks`. After a failed write the partial is not trusted any more: later
+        writes fail too, and it is removed rather than kept for a later run."""
         fd = self._require_fd()
-        for chunk in chunks:
-            view = memoryview(chunk)
-            while view:
-                view = view[os.write(fd, view) :]
-            self._hash.update(chunk)
-            self.size += len(chunk)
+        if self._failed:
+            raise OSError(errno.EIO, "an earlier write to this file failed")
+        try:
+            for chunk in chunks:
+                view = memoryview(chunk)
+                while view:
+                    view = view[os.write(fd, view) :]
+                self._hash.update(chunk)
+                self.size += len(chunk)
+        except BaseException:
+            self._failed = True
+            raise
 
     def restart(self) -> None:
         self._truncate()
@@ -119,7 +129,8 @@ class PartOnDisk:
         if folder is None:
             return
         try:
-            if not (self._resumable and self.validator is not None and self.size > 0):
+            keep = self._resumable and not self._failed and self.validator is not None
+            if not (keep and self.size > 0):
                 with suppress(FileNotFoundError):
                     folder.unlink(self._partial)
                 with suppress(FileNotFoundError):
@@ -132,6 +143,7 @@ class PartOnDisk:
         os.ftruncate(fd, 0)
         os.lseek(fd, 0, os.SEEK_SET)
         self._hash, self.size, self.validator = hashlib.sha256(), 0, None
+        self._failed = False
         if self._folder is not None:
             with suppress(FileNotFoundError):
                 self._folder.unlink(self._note)

@@ -4,8 +4,10 @@ atomic placement, partials kept and continued across runs, never through a link.
 from __future__ import annotations
 
 import asyncio
+import errno
 import hashlib
 import json
+import os
 import signal
 import subprocess
 import sys
@@ -216,3 +218,34 @@ async def test_a_link_at_the_file_itself_is_not_followed_when_fingerprinted(
     with pytest.raises(StorageError):
         await output.fingerprint(tmp_path / "notes.pdf")
     assert await output.fingerprint(tmp_path / "missing.pdf") is None
+
+
+async def test_after_a_failed_write_the_partial_is_not_kept_for_a_later_run(
+    output: FilesystemOutput, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Batches are written in order by a thread while later ones wait: once one fails (a full
+    disk), the later ones must not land after the gap, and nothing may be resumed from it."""
+    import cpbatch.adapters.filesystem.part_file as part_file
+
+    real_write, calls = os.write, [0]
+
+    def failing_write(fd: int, data: object) -> int:
+        calls[0] += 1
+        if calls[0] == 5:
+            raise OSError(errno.ENOSPC, "No space left on device")
+        return real_write(fd, data)  # type: ignore[arg-type]
+
+    async def fill_the_disk() -> None:
+        async with output.placing(tmp_path, NOTES, key="k", version="v1") as part:
+            await part.keep_resumable('"etag-1"')
+            await write(part, BODY)
+            await part.finish()
+
+    monkeypatch.setattr(part_file.os, "write", failing_write)
+    with pytest.raises(StorageError, match="No space left on device"):
+        await fill_the_disk()
+    monkeypatch.setattr(part_file.os, "write", real_write)
+
+    assert entries((tmp_path / NOTES).parent) == []
+    async with output.placing(tmp_path, NOTES, key="k", version="v1") as part:
+        assert (part.offset, part.validator) == (0, None)
