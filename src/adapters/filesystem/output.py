@@ -66,8 +66,9 @@ class FilesystemOutput:
 
 class PlacingFile:
     """Implements PartFile: writes batched to about 1 MiB and handed, in order, to a writer
-    thread of this file's own while the next bytes arrive; up to `MAX_IN_FLIGHT` batches wait
-    for it, so the network is not paused while the disk catches up (nor memory unbounded)."""
+    thread and a hashing thread of this file's own (both release the GIL, so they run side by
+    side) while the next bytes arrive; up to `MAX_IN_FLIGHT` batches wait for them, so the
+    network is not paused while the disk catches up (nor memory unbounded)."""
 
     MAX_IN_FLIGHT = 4
 
@@ -78,6 +79,7 @@ class PlacingFile:
         self._pending: list[bytes] = []
         self._pending_size = 0
         self._writer: ThreadPoolExecutor | None = None
+        self._hasher: ThreadPoolExecutor | None = None
         self._flights: deque[asyncio.Future[None]] = deque()
         self.finished = False
 
@@ -118,10 +120,13 @@ class PlacingFile:
 
     def _send_pending(self) -> None:
         batch, self._pending, self._pending_size = self._pending, [], 0
-        if self._writer is None:
+        if self._writer is None or self._hasher is None:
             self._writer = ThreadPoolExecutor(1, thread_name_prefix="cpbatch-write")
+            self._hasher = ThreadPoolExecutor(1, thread_name_prefix="cpbatch-hash")
         loop = asyncio.get_running_loop()
-        self._flights.append(loop.run_in_executor(self._writer, self._disk.write, batch))
+        written = loop.run_in_executor(self._writer, self._disk.write, batch)
+        hashed = loop.run_in_executor(self._hasher, self._disk.digest, batch)
+        self._flights.append(asyncio.ensure_future(_both(written, hashed)))
 
     async def _drain(self) -> None:
         """Every batch written, in order; the writer thread gone."""
@@ -131,9 +136,11 @@ class PlacingFile:
             while self._flights:
                 await self._land(self._flights.popleft())
         finally:
-            if self._writer is not None and not self._flights:
-                self._writer.shutdown(wait=False)
-                self._writer = None
+            if not self._flights:
+                for threads in (self._writer, self._hasher):
+                    if threads is not None:
+                        threads.shutdown(wait=False)
+                self._writer = self._hasher = None
 
     async def _land(self, flight: asyncio.Future[None]) -> None:
         """Wait for one batch; when cancelled meanwhile, still let every batch in flight end
@@ -154,6 +161,13 @@ class PlacingFile:
         flights, self._flights = list(self._flights), deque()
         with suppress(BaseException):
             await asyncio.shield(asyncio.gather(*flights, return_exceptions=True))
+
+
+async def _both(written: asyncio.Future[None], hashed: asyncio.Future[None]) -> None:
+    """A batch is done when both threads are; a write error wins."""
+    for outcome in await asyncio.gather(written, hashed, return_exceptions=True):
+        if isinstance(outcome, BaseException):
+            raise outcome
 
 
 def _done() -> asyncio.Future[None]:

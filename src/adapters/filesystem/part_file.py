@@ -87,11 +87,16 @@ class PartOnDisk:
                 view = memoryview(chunk)
                 while view:
                     view = view[os.write(fd, view) :]
-                self._hash.update(chunk)
                 self.size += len(chunk)
         except BaseException:
             self._failed = True
             raise
+
+    def digest(self, chunks: list[bytes]) -> None:
+        """Add `chunks` to the file's sha256: the same chunks as `write`, in the same order,
+        possibly on another thread while the next batch is written."""
+        for chunk in chunks:
+            self._hash.update(chunk)
 
     def restart(self) -> None:
         self._truncate()
