@@ -26,10 +26,11 @@ class FilesystemOutput:
     most the files being written); without it the kernel writes them back in its own time, as
     curl and browsers leave their downloads."""
 
-    def __init__(self, *, fsync: bool, batch_bytes: int = MIB) -> None:
+    def __init__(self, *, fsync: bool, batch_bytes: int = MIB, lanes: int = 4) -> None:
         self._fsync = fsync
         self._batch_bytes = batch_bytes
         self._swept: set[tuple[Path, tuple[str, ...]]] = set()
+        self._lanes = _Lanes(lanes)
 
     @asynccontextmanager
     async def placing(
@@ -40,7 +41,7 @@ class FilesystemOutput:
         sweep = folder not in self._swept
         self._swept.add(folder)
         await _disk(disk.open, f"start {relative}", sweep=sweep)
-        handle = PlacingFile(disk, relative, self._batch_bytes)
+        handle = PlacingFile(disk, relative, self._batch_bytes, self._lanes.next())
         try:
             yield handle
         finally:
@@ -66,20 +67,21 @@ class FilesystemOutput:
 
 class PlacingFile:
     """Implements PartFile: writes batched to about 1 MiB and handed, in order, to a writer
-    thread and a hashing thread of this file's own (both release the GIL, so they run side by
-    side) while the next bytes arrive; up to `MAX_IN_FLIGHT` batches wait for them, so the
-    network is not paused while the disk catches up (nor memory unbounded)."""
+    thread and a hashing thread (both release the GIL, so they run side by side) while the next
+    bytes arrive; up to `MAX_IN_FLIGHT` batches wait for them, so the network is not paused
+    while the disk catches up (nor memory unbounded)."""
 
     MAX_IN_FLIGHT = 4
 
-    def __init__(self, disk: PartOnDisk, relative: PurePosixPath, batch_bytes: int) -> None:
+    def __init__(
+        self, disk: PartOnDisk, relative: PurePosixPath, batch_bytes: int, lane: _Lane
+    ) -> None:
         self._disk = disk
         self._relative = relative
         self._batch_bytes = batch_bytes
+        self._writer, self._hasher = lane
         self._pending: list[bytes] = []
         self._pending_size = 0
-        self._writer: ThreadPoolExecutor | None = None
-        self._hasher: ThreadPoolExecutor | None = None
         self._flights: deque[asyncio.Future[None]] = deque()
         self.finished = False
 
@@ -120,27 +122,17 @@ class PlacingFile:
 
     def _send_pending(self) -> None:
         batch, self._pending, self._pending_size = self._pending, [], 0
-        if self._writer is None or self._hasher is None:
-            self._writer = ThreadPoolExecutor(1, thread_name_prefix="cpbatch-write")
-            self._hasher = ThreadPoolExecutor(1, thread_name_prefix="cpbatch-hash")
         loop = asyncio.get_running_loop()
         written = loop.run_in_executor(self._writer, self._disk.write, batch)
         hashed = loop.run_in_executor(self._hasher, self._disk.digest, batch)
         self._flights.append(asyncio.ensure_future(_both(written, hashed)))
 
     async def _drain(self) -> None:
-        """Every batch written, in order; the writer thread gone."""
-        try:
-            if self._pending:
-                self._send_pending()
-            while self._flights:
-                await self._land(self._flights.popleft())
-        finally:
-            if not self._flights:
-                for threads in (self._writer, self._hasher):
-                    if threads is not None:
-                        threads.shutdown(wait=False)
-                self._writer = self._hasher = None
+        """Every batch written and hashed, in order."""
+        if self._pending:
+            self._send_pending()
+        while self._flights:
+            await self._land(self._flights.popleft())
 
     async def _land(self, flight: asyncio.Future[None]) -> None:
         """Wait for one batch; when cancelled meanwhile, still let every batch in flight end
@@ -161,6 +153,31 @@ class PlacingFile:
         flights, self._flights = list(self._flights), deque()
         with suppress(BaseException):
             await asyncio.shield(asyncio.gather(*flights, return_exceptions=True))
+
+
+_Lane = tuple[ThreadPoolExecutor, ThreadPoolExecutor]
+
+
+class _Lanes:
+    """Writer and hashing threads shared by the files being placed, started once: a file's
+    batches all go to one lane of single threads, so they are written and hashed in order."""
+
+    def __init__(self, count: int) -> None:
+        self._count = count
+        self._lanes: list[_Lane] = []
+        self._turn = 0
+
+    def next(self) -> _Lane:
+        if not self._lanes:
+            self._lanes = [
+                (
+                    ThreadPoolExecutor(1, thread_name_prefix=f"cpbatch-write-{n}"),
+                    ThreadPoolExecutor(1, thread_name_prefix=f"cpbatch-hash-{n}"),
+                )
+                for n in range(self._count)
+            ]
+        self._turn = (self._turn + 1) % self._count
+        return self._lanes[self._turn]
 
 
 async def _both(written: asyncio.Future[None], hashed: asyncio.Future[None]) -> None:
