@@ -10,6 +10,8 @@ import hashlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
+from cpbatch.domain.extensions import split_extension
+
 EXTENSION_BY_FORMAT = {"pdf": "pdf", "document": "docx", "image": "png", "zip": "zip"}
 DEFAULT_TIMESTAMP = "2024-07-01T10:00:00.000Z"
 
@@ -36,9 +38,9 @@ class Document:
 
     def __post_init__(self) -> None:
         if not self.ext:
-            suffix = self.name.rsplit(".", 1)[-1].lower() if "." in self.name else ""
-            known = suffix.isalnum() and 0 < len(suffix) <= 4
-            self.ext = suffix if known else EXTENSION_BY_FORMAT.get(self.format, "bin")
+            # The CDN path carries the upload's real type: 'Chapter 3.1' is still a .pdf.
+            suffix = split_extension(self.name)[1].lower()
+            self.ext = suffix or EXTENSION_BY_FORMAT.get(self.format, "bin")
         if not self.uuid:
             self.uuid = stable_uuid("file", self.id)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from cpbatch.adapters.classplus import kinds
 from cpbatch.adapters.classplus.fields import Fields
 from cpbatch.adapters.classplus.mapping import (
     FolderRef,
@@ -20,6 +21,7 @@ from cpbatch.adapters.classplus.mapping import (
     org_from,
 )
 from cpbatch.domain.errors import UpstreamError
+from cpbatch.domain.extensions import CLASSPLUS_FORMATS, known_extensions
 from cpbatch.domain.identifiers import OrgCode
 from cpbatch.domain.models import Batch, BatchFile, BatchSource, FileKind, Org
 
@@ -192,3 +194,9 @@ def test_attachments_without_id_get_a_stable_positive_62_bit_id():
 
 def test_folder_page_tolerates_missing_lists():
     assert folder_rows({}, "/v2/folder") == ([], [])
+
+
+def test_every_format_the_adapter_classifies_is_a_known_extension():
+    classified = kinds._IMAGE | kinds._OTHER | kinds._DOCUMENT
+
+    assert classified <= CLASSPLUS_FORMATS <= known_extensions()
