@@ -170,7 +170,7 @@ def _file(
         version=version_of(row, url),
         url=url,
         mime_type=mime,
-        locked=row.flag(*_LOCK_KEYS),
+        locked=row.any_not_false(*_LOCK_KEYS),  # any lock key set, or unclear: locked
     )
 
 

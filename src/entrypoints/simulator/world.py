@@ -35,6 +35,10 @@ class Document:
     content_key: int | None = None  # files sharing a key have identical bytes
     locked: bool = False
     uuid: str = ""
+    # The lock keys exactly as sent (e.g. {"isContentLocked": False, "isLocked": 1}); when set,
+    # the file address is sent too, as by a server that trusts clients to honour the flags.
+    # `locked` still says whether the user may have the file (the manifest follows it).
+    lock_flags: dict[str, object] | None = None
 
     def __post_init__(self) -> None:
         if not self.ext:

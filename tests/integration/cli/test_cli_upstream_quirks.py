@@ -33,3 +33,34 @@ async def test_a_dot_in_a_name_is_no_extension_unless_a_known_one(tmp_path: Path
     assert result.code == 0, result.stderr
     saved = sorted(path.name for path in cli.downloads.rglob("*") if path.is_file())
     assert saved == ["Chapter 3.1.pdf", "Class 10.Physics.pdf", "Notes v1.2.pdf", "Scan.PDF"]
+
+
+async def test_an_item_any_lock_flag_withholds_is_never_fetched(tmp_path: Path) -> None:
+    make = ItemFactory(IdSequence(10))
+    world = single_course_world(
+        make.doc("Open.pdf", 1_000, lock_flags={"isContentLocked": 0, "isLocked": "false"}),
+        make.doc(
+            "Mixed.pdf", 1_000, locked=True, lock_flags={"isContentLocked": False, "isLocked": 1}
+        ),
+        make.doc("On.pdf", 1_000, locked=True, lock_flags={"isContentLocked": "on"}),
+        make.doc("Unclear.pdf", 1_000, locked=True, lock_flags={"isLocked": "locked"}),
+    )
+    async with run_simulator(world) as sim:
+        cli = Cli(sim, tmp_path)
+        result = await cli("sync", "tinyorg", "--json", token=sim.token_for("tinyorg"))
+        listed = await cli("files", "tinyorg", "1001", "--json", token=sim.token_for("tinyorg"))
+
+        assert result.code == 0, result.stderr
+        report = result.json()
+        assert (report["downloaded_files"], report["not_downloadable_files"]) == (1, 3)
+        assert sim.stats.file_requests == 1
+        assert [entry["name"] for entry in await sim.manifest_async("tinyorg")] == ["Open.pdf"]
+    saved = [path.name for path in cli.downloads.rglob("*") if path.is_file()]
+    assert saved == ["Open.pdf"]
+    reasons = {f["name"]: f["not_downloadable_reason"] for f in listed.json()["files"]}
+    assert reasons == {
+        "Open.pdf": None,
+        "Mixed.pdf": "this item is locked for your account",
+        "On.pdf": "this item is locked for your account",
+        "Unclear.pdf": "this item is locked for your account",
+    }
