@@ -11,6 +11,7 @@ from typing import Any
 from cpbatch.entrypoints.simulator.demo import demo_world
 from cpbatch.entrypoints.simulator.faults import FaultConfig
 from cpbatch.entrypoints.simulator.generated import generated_world
+from cpbatch.entrypoints.simulator.listing_options import add_listing_flags, listing_config
 from cpbatch.entrypoints.simulator.world import World
 
 _UNITS = {
@@ -100,6 +101,7 @@ def build_parser() -> argparse.ArgumentParser:
     faults.add_argument("--fault-seed", dest="seed_faults", type=int)
     faults.add_argument("--fail-file-id", dest="fail_file_ids", type=int, action="append")
     faults.add_argument("--max-rps", dest="max_requests_per_second", type=float)
+    add_listing_flags(parser)
     return parser
 
 
@@ -115,6 +117,7 @@ def fault_config(args: argparse.Namespace, environ: Mapping[str, str]) -> FaultC
     ids = args.fail_file_ids or [
         int(part) for part in environ.get("SIM_FAULT_FAIL_FILE_IDS", "").split(",") if part.strip()
     ]
+    values |= listing_config(args, environ)
     return FaultConfig(fail_always_file_ids=frozenset(ids), **values)
 
 

@@ -3,17 +3,20 @@ no extension, lock flags spelt every which way, expired purchases, pages capped 
 
 from __future__ import annotations
 
+from collections import Counter
 from pathlib import Path
 
 import pytest
 
 from cpbatch.entrypoints.simulator import (
+    FaultConfig,
     IdSequence,
     ItemFactory,
     run_simulator,
     single_course_world,
 )
 from support.cli.harness import Cli
+from support.cli.synced_files import hashes_on_disk
 
 pytestmark = pytest.mark.e2e
 
@@ -64,3 +67,36 @@ async def test_an_item_any_lock_flag_withholds_is_never_fetched(tmp_path: Path) 
         "On.pdf": "this item is locked for your account",
         "Unclear.pdf": "this item is locked for your account",
     }
+
+
+async def test_files_lists_all_30_items_of_a_server_that_pages_by_5(tmp_path: Path) -> None:
+    make = ItemFactory(IdSequence(10))
+    world = single_course_world(*(make.doc(f"Sheet {n:02d}.pdf", 1_000) for n in range(30)))
+    async with run_simulator(world, FaultConfig(page_cap=5)) as sim:
+        cli = Cli(sim, tmp_path)
+        listed = await cli("files", "tinyorg", "1001", "--json", token=sim.token_for("tinyorg"))
+        synced = await cli("sync", "tinyorg", "--json", token=sim.token_for("tinyorg"))
+
+    assert listed.code == 0, listed.stderr
+    assert len(listed.json()["files"]) == 30
+    assert synced.code == 0, synced.stderr
+    assert synced.json()["downloaded_files"] == 30
+
+
+async def test_an_endless_course_fails_alone_and_the_others_are_synced(cli: Cli) -> None:
+    physics = 41001
+    cli.sim.faults = FaultConfig(endless_page_ids=frozenset({physics}))
+    cli.extra_env["MAX_LISTING_ITEMS"] = "300"
+    others = [e for e in await cli.sim.manifest_async("learnwell") if e["batch_id"] != physics]
+
+    result = await cli("sync", "learnwell", "--json", token=cli.sim.token_for("learnwell"))
+
+    assert result.code == 5, result.stderr
+    report = result.json()
+    assert [f["batch_id"] for f in report["batch_failures"]] == [physics]
+    failure = report["batch_failures"][0]
+    assert "MAX_LISTING_ITEMS" in failure["reason"]
+    assert "kept sending more" in failure["reason"]
+    assert report["downloaded_files"] == len(others)
+    assert hashes_on_disk(cli.downloads) == Counter(entry["sha256"] for entry in others)
+    assert cli.sim.stats.requests["course_content"] < 300
