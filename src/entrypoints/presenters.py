@@ -23,6 +23,11 @@ def batch_view(batch: Batch) -> dict[str, Any]:
         "source": batch.source.value,
         "file_count": batch.file_count,
         "created": batch.created.isoformat() if batch.created else None,
+        "downloadable": batch.downloadable,
+        "not_downloadable_reason": batch.why_not_downloadable,
+        "access_expired_on": (
+            batch.access_expired_on.isoformat() if batch.access_expired_on else None
+        ),
     }
 
 
@@ -80,6 +85,10 @@ def report_view(report: SyncReport) -> dict[str, Any]:
                 "type": f.error_kind,
             }
             for f in report.batch_failures
+        ],
+        "skipped_batches": [
+            {"batch_id": b.batch_id, "batch_name": b.batch_name, "reason": b.reason}
+            for b in report.skipped_batches
         ],
     }
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from cpbatch.adapters.classplus.errors import CallErrors
 from cpbatch.adapters.classplus.fields import Fields
 from cpbatch.adapters.classplus.http import ApiClient
@@ -36,7 +38,8 @@ async def list_courses(
 
     budget = ListingBudget.for_listing(f"the courses of {org.name}", settings)
     rows = await all_pages(read, lambda row: row.id("id", "courseId"), budget)
-    return [batch_from_course(row, org) for row in rows if is_entitled(row)]
+    now = datetime.now(UTC)
+    return [batch_from_course(row, org, now) for row in rows if is_entitled(row)]
 
 
 async def list_tutor_batches(

@@ -11,7 +11,11 @@ from typing import Any
 from cpbatch.entrypoints.simulator.demo import demo_world
 from cpbatch.entrypoints.simulator.faults import FaultConfig
 from cpbatch.entrypoints.simulator.generated import generated_world
-from cpbatch.entrypoints.simulator.listing_options import add_listing_flags, listing_config
+from cpbatch.entrypoints.simulator.listing_options import (
+    add_listing_flags,
+    expire_courses,
+    listing_config,
+)
 from cpbatch.entrypoints.simulator.world import World
 
 _UNITS = {
@@ -122,6 +126,10 @@ def fault_config(args: argparse.Namespace, environ: Mapping[str, str]) -> FaultC
 
 
 def world_from(args: argparse.Namespace) -> World:
+    return expire_courses(_built_world(args), args)
+
+
+def _built_world(args: argparse.Namespace) -> World:
     seed = args.seed
     if args.world == "demo":
         if seed is None:

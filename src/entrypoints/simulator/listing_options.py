@@ -7,6 +7,9 @@ from collections.abc import Mapping
 from typing import Any
 
 from cpbatch.entrypoints.simulator.faults import DEFAULT_PAGE_CAP
+from cpbatch.entrypoints.simulator.world import World
+
+EXPIRED_AT = "2024-07-01T00:00:00.000Z"  # before any run of this code
 
 
 def add_listing_flags(parser: argparse.ArgumentParser) -> None:
@@ -41,6 +44,15 @@ def add_listing_flags(parser: argparse.ArgumentParser) -> None:
         metavar="ID",
         help="every folder of this course or batch holds new sub-folders, for ever (repeatable; "
         "SIM_ENDLESS_FOLDERS)",
+    )
+    group.add_argument(
+        "--expire-course",
+        dest="expired_course_ids",
+        type=int,
+        action="append",
+        metavar="ID",
+        help="this course's purchase has expired: listed with its past expiresAt, no longer "
+        "open (repeatable)",
     )
     group.add_argument(
         "--subfolders-per-folder",
@@ -79,3 +91,13 @@ def _int(text: str | None) -> int | None:
 
 def _words(text: str | None) -> list[str]:
     return [word.strip() for word in (text or "").split(",") if word.strip()]
+
+
+def expire_courses(world: World, args: argparse.Namespace) -> World:
+    """The world with the courses of --expire-course expired."""
+    ids = set(args.expired_course_ids or ())
+    for org in world.orgs:
+        for course in org.courses:
+            if course.id in ids:
+                course.expires_at = EXPIRED_AT
+    return world

@@ -47,6 +47,8 @@ def _check_access(
     """Own the course, or own a course that shares this course's content with you."""
     if org.can_open_course(user, course):
         return
+    if course.access_expired and course.id in user.course_ids:
+        raise ApiFailure(403, "Your access to this course has expired.")
     original = None if original_id is None else org.course(original_id)
     if (
         original is not None

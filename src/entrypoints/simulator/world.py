@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 
 from cpbatch.domain.extensions import split_extension
 
@@ -124,6 +125,17 @@ class Course:
     def is_free(self) -> bool:
         return self.final_price == 0
 
+    @property
+    def access_expired(self) -> bool:
+        """`expires_at` is past: still listed, as ClassPlus lists it, but no longer open."""
+        if not self.expires_at:
+            return False
+        try:
+            moment = datetime.fromisoformat(self.expires_at.replace("Z", "+00:00"))
+        except ValueError:
+            return False
+        return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)) <= datetime.now(UTC)
+
 
 @dataclass(slots=True)
 class Batch:
@@ -165,8 +177,9 @@ class Org:
         return next((u for u in self.users if mobile_or_email in (u.mobile, u.email)), None)
 
     def can_open_course(self, user: User, course: Course) -> bool:
-        """Entitlement: purchased, or free and listed in the store."""
-        return course.id in user.course_ids or (course.is_free and course.listed)
+        """Entitlement: purchased, or free and listed in the store; and not expired."""
+        entitled = course.id in user.course_ids or (course.is_free and course.listed)
+        return entitled and not course.access_expired
 
 
 @dataclass(slots=True)

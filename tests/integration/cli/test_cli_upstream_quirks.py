@@ -7,11 +7,16 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
+from aiohttp import web
+from aiohttp.typedefs import Handler
 
 from cpbatch.entrypoints.simulator import (
+    Course,
     FaultConfig,
     IdSequence,
     ItemFactory,
+    World,
+    root,
     run_simulator,
     single_course_world,
 )
@@ -100,3 +105,52 @@ async def test_an_endless_course_fails_alone_and_the_others_are_synced(cli: Cli)
     assert report["downloaded_files"] == len(others)
     assert hashes_on_disk(cli.downloads) == Counter(entry["sha256"] for entry in others)
     assert cli.sim.stats.requests["course_content"] < 300
+
+
+def world_with_an_expired_course() -> World:
+    make = ItemFactory(IdSequence(10))
+    world = single_course_world(make.doc("Current.pdf", 1_000))
+    old = Course(1002, "Old course", root(make.doc("Old.pdf", 1_000)), price=499, final_price=499)
+    old.expires_at = "2024-07-01T00:00:00.000Z"
+    org = world.orgs[0]
+    org.courses.append(old)
+    org.users[0].course_ids.add(old.id)
+    return world
+
+
+async def test_an_expired_course_is_listed_as_expired_and_nothing_in_it_is_fetched(
+    tmp_path: Path,
+) -> None:
+    asked: list[str] = []
+
+    @web.middleware
+    async def record(request: web.Request, handler: Handler) -> web.StreamResponse:
+        if request.path == "/v2/course/content/get":
+            asked.append(request.query.get("courseId", ""))
+        return await handler(request)
+
+    async with run_simulator(world_with_an_expired_course(), middlewares=[record]) as sim:
+        cli = Cli(sim, tmp_path)
+        token = sim.token_for("tinyorg")
+        batches = await cli("batches", "tinyorg", "--json", token=token)
+        table = await cli("batches", "tinyorg", token=token)
+        files = await cli("files", "tinyorg", "1002", token=token)
+        synced = await cli("sync", "tinyorg", "--json", token=token)
+        shown = await cli("sync", "tinyorg", token=token)
+
+    assert batches.code == 0, batches.stderr
+    old = next(b for b in batches.json()["batches"] if b["batch_id"] == 1002)
+    reason = "not downloadable: access expired on 2024-07-01"
+    assert (old["downloadable"], old["not_downloadable_reason"]) == (False, reason)
+    assert reason in table.stdout
+    assert files.code == 9
+    assert f"Old course (course:1002) is {reason}" in files.stderr
+    assert synced.code == 0, synced.stderr
+    report = synced.json()
+    assert report["skipped_batches"] == [
+        {"batch_id": 1002, "batch_name": "Old course", "reason": reason}
+    ]
+    assert report["downloaded_files"] == 1
+    assert f"Old course (1002) skipped: {reason}" in shown.stdout
+    assert "1002" not in asked  # not one request into the expired course
+    assert [path.name for path in cli.downloads.rglob("*.pdf")] == ["Current.pdf"]

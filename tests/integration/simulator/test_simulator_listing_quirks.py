@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from cpbatch.entrypoints.simulator import FaultConfig, Simulator
-from cpbatch.entrypoints.simulator.cli_options import build_parser, fault_config
+from cpbatch.entrypoints.simulator.cli_options import build_parser, fault_config, world_from
 from cpbatch.entrypoints.simulator.faults import DEFAULT_PAGE_CAP
 
 if TYPE_CHECKING:
@@ -112,3 +112,28 @@ def test_flags_and_variables_set_the_listing_quirks() -> None:
         {1, 2},
     )
     assert fault_config(build_parser().parse_args([]), {}).page_cap == DEFAULT_PAGE_CAP
+
+
+async def test_an_expired_course_is_listed_with_its_date_and_no_longer_opens(
+    api: Api, sim: Simulator
+) -> None:
+    chemistry = 41002
+    sim.world.orgs[0].course(chemistry).expires_at = "2024-07-01T00:00:00.000Z"  # type: ignore[union-attr]
+
+    _, body = await api.get("/v2/courses", tabCategoryId=1, limit=100)
+    status, refused = await api.get("/v2/course/content/get", courseId=chemistry, folderId=0)
+
+    listed = {course["id"]: course for course in body["data"]["courses"]}
+    assert listed[chemistry]["expiresAt"] == "2024-07-01T00:00:00.000Z"
+    assert listed[chemistry]["isPurchased"] is True
+    assert status == 403
+    assert "expired" in refused["message"]
+    assert all(entry["batch_id"] != chemistry for entry in sim.manifest("learnwell"))
+
+
+def test_expire_course_flag_expires_that_course() -> None:
+    world = world_from(build_parser().parse_args(["--expire-course", "41002"]))
+
+    courses = {course.id: course for org in world.orgs for course in org.courses}
+    assert courses[41002].access_expired
+    assert not courses[41001].access_expired
