@@ -2,6 +2,6 @@
 
 import sys
 
-from cpbatch.entrypoints.cli.main import main
+from cpbatch.entrypoints.cli.entry import main
 
 sys.exit(main())

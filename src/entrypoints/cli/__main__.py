@@ -1,5 +1,5 @@
 import sys
 
-from cpbatch.entrypoints.cli.main import main
+from cpbatch.entrypoints.cli.entry import main
 
 sys.exit(main())

@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from cpbatch.entrypoints.cli.entry import installed_version
+
 EPILOG = """\
 exit codes: 0 ok, 2 bad input, 3 authentication, 4 not found, 5 partial failure (sync: some
 files failed; verify: problems found and not repaired), 6 ClassPlus unreachable or answering
@@ -31,6 +33,9 @@ def build_parser() -> argparse.ArgumentParser:
         description="List, download and keep the ClassPlus study material your account can open.",
         epilog=EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument(
+        "-V", "--version", action="version", version=f"cpbatch {installed_version()}"
     )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 

@@ -57,4 +57,4 @@ def test_the_command_is_cpbatch(wheel: zipfile.ZipFile) -> None:
     entry_points = next(n for n in wheel.namelist() if n.endswith(".dist-info/entry_points.txt"))
     text = wheel.read(entry_points).decode()
 
-    assert "cpbatch = cpbatch.entrypoints.cli.main:main" in text
+    assert "cpbatch = cpbatch.entrypoints.cli.entry:main" in text
