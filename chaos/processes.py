@@ -75,6 +75,10 @@ class FaultSpec:
     seed: int = 0
     fail_file_ids: tuple[int, ...] = ()
     trickle_file_ids: tuple[int, ...] = ()
+    page_cap: int | None = None  # None: the simulator's default cap; 0: no cap
+    endless_lists: tuple[str, ...] = ()  # "courses", "batches"
+    endless_page_ids: tuple[int, ...] = ()
+    endless_folder_ids: tuple[int, ...] = ()
 
     @classmethod
     def marginal(
@@ -129,6 +133,16 @@ class FaultSpec:
             flags += ["--fail-file-id", str(file_id)]
         for file_id in self.trickle_file_ids:
             flags += ["--trickle-file-id", str(file_id)]
+        return flags + self._listing_flags()
+
+    def _listing_flags(self) -> list[str]:
+        flags = [] if self.page_cap is None else ["--page-cap", str(self.page_cap)]
+        for listing in self.endless_lists:
+            flags += ["--endless-list", listing]
+        for course_id in self.endless_page_ids:
+            flags += ["--endless-pages", str(course_id)]
+        for course_id in self.endless_folder_ids:
+            flags += ["--endless-folders", str(course_id)]
         return flags
 
 

@@ -7,10 +7,10 @@ chaos.readme` then copies the table into the README). A section that cannot be i
 raises is shown as "error: <reason>" and the others still run. The exit code is 1 when any
 invariant is violated or any section failed, else 0.
 
-Sections: faults (chaos.faults), slow_bodies (chaos.slow_bodies), crash (chaos.crash) and
-symlinks (chaos.symlinks) drive the real CLI against a faulty simulator, a killed process or
-links planted on disk; bad_input, secrets (with access control) and load are in this package
-too.
+Sections: faults (chaos.faults), slow_bodies (chaos.slow_bodies), page_caps
+(chaos.page_caps), endless_listings (chaos.endless_listings), crash (chaos.crash) and symlinks
+(chaos.symlinks) drive the real CLI against a faulty simulator, a killed process or links
+planted on disk; bad_input, secrets (with access control) and load are in this package too.
 """
 
 from __future__ import annotations
@@ -38,6 +38,8 @@ SECTIONS: dict[str, str] = {
     "load": "chaos.load",
     "slow_bodies": "chaos.slow_bodies",
     "symlinks": "chaos.symlinks",
+    "page_caps": "chaos.page_caps",
+    "endless_listings": "chaos.endless_listings",
 }
 ALIASES = {
     "bad-input": "bad_input",
@@ -47,6 +49,10 @@ ALIASES = {
     "slow": "slow_bodies",
     "slow-bodies": "slow_bodies",
     "links": "symlinks",
+    "pages": "page_caps",
+    "page-caps": "page_caps",
+    "endless": "endless_listings",
+    "endless-listings": "endless_listings",
 }
 
 Figures = Mapping[str, Any]
@@ -386,6 +392,80 @@ def _texts(value: object) -> list[str]:
     return [str(item) for item in value] if isinstance(value, list) else []
 
 
+def _page_caps_rows(f: Figures) -> list[Row]:
+    runs = _listed(f, "runs")
+    if not _has(f, "files_expected", "batches_expected") or not runs:
+        return [Row("Short pages paged through", "figures missing", "", None)]
+    files, batches = _i(f, "files_expected"), _i(f, "batches_expected")
+
+    def cap(r: Figures) -> str:
+        return "no cap" if r.get("page_cap") is None else f"cap {_i(r, 'page_cap')}"
+
+    measured = (
+        f"{batches} courses, {files} files, pages capped below the limit asked: "
+        + "; ".join(
+            f"{cap(r)}: courses listed {_i(r, 'batches_listed')}/{batches}, files listed "
+            f"{_i(r, 'files_listed')}/{files}, stored {_i(r, 'files_stored')}/{files}, "
+            f"{_i(r, 'api_requests')} listing requests"
+            for r in runs
+        )
+    )
+    held = all(
+        _i(r, "batches_listed") == batches
+        and _i(r, "files_listed") == _i(r, "files_stored") == files > 0
+        and _i(r, "batches_exit_code") == _i(r, "sync_exit_code") == 0
+        for r in runs
+    )
+    return [
+        Row("Short pages paged through", measured, "every course and file listed and stored", held)
+    ]
+
+
+def _endless_listings_rows(f: Figures) -> list[Row]:
+    cases, reference = _listed(f, "cases"), f.get("reference")
+    if not cases or not isinstance(reference, Mapping):
+        return [Row("Endless listings stopped", "figures missing", "", None)]
+    caps = f.get("caps")
+    limits = (
+        ", ".join(f"{k} {v}" for k, v in caps.items())
+        if isinstance(caps, Mapping) and caps
+        else "default caps"
+    )
+    parts = []
+    for c in cases:
+        part = (
+            f"{c.get('case')}: exit {_i(c, 'exit_code')} in {_n(c, 'wall_s'):.1f} s after "
+            f"{_i(c, 'endless_requests')} requests, stopped by {c.get('setting')}, peak RSS "
+            f"{_n(c, 'peak_rss_mb'):.0f} MiB, "
+        )
+        if _i(c, "others_expected"):
+            part += f"others stored {_i(c, 'others_stored')}/{_i(c, 'others_expected')}"
+        else:
+            part += f"files written {_i(c, 'written')}"
+        problems = c.get("problems")
+        if isinstance(problems, list) and problems:
+            part += f" ({', '.join(str(p) for p in problems)})"
+        parts.append(part)
+    measured = (
+        f"{limits}; plain sync peak RSS {_n(reference, 'peak_rss_mb'):.0f} MiB; " + "; ".join(parts)
+    )
+    held = all(bool(c.get("held")) for c in cases) and _i(reference, "exit_code") == 0
+    return [
+        Row(
+            "Endless listings stopped",
+            measured,
+            "that batch fails naming the cap (the course list: exit 6), others stored, "
+            "requests <= MAX_LISTING_PAGES, RSS bounded",
+            held,
+        )
+    ]
+
+
+def _listed(figures: Figures, key: str) -> list[Figures]:
+    value = figures.get(key)
+    return [item for item in value if isinstance(item, Mapping)] if isinstance(value, list) else []
+
+
 def files_lost(sections: Mapping[str, Figures]) -> int:
     """Files lost or corrupted, summed over the sections that ran."""
     total = 0
@@ -402,6 +482,12 @@ def files_lost(sections: Mapping[str, Figures]) -> int:
             total += max(0, _i(f, "sometimes_expected") - _i(f, "sometimes_stored"))
         elif name == "symlinks":
             total += max(0, _i(f, "others_expected") - _i(f, "others_stored"))
+        elif name == "page_caps":
+            for run in _listed(f, "runs"):
+                total += max(0, _i(f, "files_expected") - _i(run, "files_stored"))
+        elif name == "endless_listings":
+            for case in _listed(f, "cases"):
+                total += max(0, _i(case, "others_expected") - _i(case, "others_stored"))
         else:
             total += _i(f, "files_lost") + _i(f, "files_corrupted")
     return total
@@ -415,6 +501,8 @@ ROWS: dict[str, Callable[[Figures], list[Row]]] = {
     "secrets": _secrets_rows,
     "slow_bodies": _slow_bodies_rows,
     "symlinks": _symlinks_rows,
+    "page_caps": _page_caps_rows,
+    "endless_listings": _endless_listings_rows,
 }
 TITLES = {
     "load": "Load held",
@@ -424,8 +512,20 @@ TITLES = {
     "secrets": "Secrets found",
     "slow_bodies": "Slow bodies cut off",
     "symlinks": "Symlinks refused",
+    "page_caps": "Short pages paged through",
+    "endless_listings": "Endless listings stopped",
 }
-ORDER = ("load", "faults", "slow_bodies", "crash", "symlinks", "bad_input", "secrets")
+ORDER = (
+    "load",
+    "faults",
+    "slow_bodies",
+    "page_caps",
+    "endless_listings",
+    "crash",
+    "symlinks",
+    "bad_input",
+    "secrets",
+)
 
 
 def build_rows(sections: Mapping[str, Figures]) -> list[Row]:

@@ -23,6 +23,7 @@ from cpbatch.domain.models import (
     FileRecord,
     Org,
     OrgListing,
+    SkippedBatch,
     SyncReport,
 )
 
@@ -108,6 +109,9 @@ def batch_to_dict(batch: Batch) -> Document:
         "source": batch.source.value,
         "file_count": batch.file_count,
         "created": batch.created.isoformat() if batch.created else None,
+        "access_expired_on": (
+            batch.access_expired_on.isoformat() if batch.access_expired_on else None
+        ),
     }
 
 
@@ -124,6 +128,10 @@ def batch_from_dict(raw: object) -> Batch:
         source=source,
         file_count=doc.whole("file_count") if doc.has("file_count") else None,
         created=doc.moment("created") if doc.has("created") else None,
+        # absent from listings kept before expiry was recorded: not expired
+        access_expired_on=(
+            doc.moment("access_expired_on") if doc.has("access_expired_on") else None
+        ),
     )
 
 
@@ -256,6 +264,10 @@ def sync_report_to_dict(report: SyncReport) -> Document:
             }
             for f in report.batch_failures
         ],
+        "skipped_batches": [
+            {"batch_id": b.batch_id, "batch_name": b.batch_name, "reason": b.reason}
+            for b in report.skipped_batches
+        ],
         "retries": report.retries,
         "resumed": report.resumed,
     }
@@ -280,6 +292,16 @@ def sync_report_from_dict(raw: object) -> SyncReport:
                 error_kind=failure.text("error_kind"),
             )
         )
+    skipped_batches = []
+    for item in doc.items("skipped_batches") if doc.has("skipped_batches") else ():
+        skipped = _Reader(item, "skipped batch")
+        skipped_batches.append(
+            SkippedBatch(
+                batch_id=skipped.whole("batch_id"),
+                batch_name=skipped.text("batch_name"),
+                reason=skipped.text("reason"),
+            )
+        )
     return SyncReport(
         org=org_from_dict(doc.raw("org")),
         batches=doc.whole("batches"),
@@ -295,4 +317,5 @@ def sync_report_from_dict(raw: object) -> SyncReport:
         resumed=doc.whole("resumed"),
         excluded=doc.whole("excluded") if doc.has("excluded") else 0,
         batch_failures=tuple(batch_failures),
+        skipped_batches=tuple(skipped_batches),
     )

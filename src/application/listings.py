@@ -12,7 +12,12 @@ from datetime import UTC, datetime
 
 from cpbatch.application.expiring import ExpiringStore
 from cpbatch.application.ports import CoursePlatform, ListingCache
-from cpbatch.domain.errors import AuthenticationError, BatchFileNotFoundError, CpbatchError
+from cpbatch.domain.errors import (
+    AuthenticationError,
+    BatchFileNotFoundError,
+    CpbatchError,
+    NotDownloadableError,
+)
 from cpbatch.domain.identifiers import AccessToken, OrgCode
 from cpbatch.domain.models import Batch, BatchFile, OrgListing
 from cpbatch.domain.selectors import BatchSelector
@@ -59,6 +64,10 @@ class ListingService:
     async def batch_files(
         self, token: AccessToken, batch: Batch, *, force_refresh: bool = False
     ) -> tuple[BatchFile, ...]:
+        """Raises NotDownloadableError for a batch whose access expired (even when its files
+        were listed, and cached, before it did)."""
+        if (reason := batch.why_not_downloadable) is not None:
+            raise NotDownloadableError(f"{batch.name} ({batch.key}) is {reason}.")
         key = (token.principal, f"{batch.org.id}/{batch.key}")
         if not force_refresh:
             if (memo := self._files.get(key)) is not None:
@@ -84,7 +93,10 @@ class ListingService:
         Raises BatchFileNotFoundError when no batch the caller can open lists it: this is the
         entitlement check, whatever any other user may have stored."""
         listing = await self.org_listing(token, code)
-        batches = (selector.pick(listing.batches),) if selector else listing.batches
+        if selector:
+            batches: tuple[Batch, ...] = (selector.pick(listing.batches),)
+        else:  # an expired batch holds nothing the caller may have
+            batches = tuple(batch for batch in listing.batches if batch.downloadable)
         unlisted: list[CpbatchError] = []
         for batch in batches:
             try:

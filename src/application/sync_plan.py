@@ -3,11 +3,19 @@
 from __future__ import annotations
 
 import fnmatch
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 
-from cpbatch.domain.models import Batch, BatchFailure, BatchFile, FileFailure, Org, SyncReport
+from cpbatch.domain.models import (
+    Batch,
+    BatchFailure,
+    BatchFile,
+    FileFailure,
+    Org,
+    SkippedBatch,
+    SyncReport,
+)
 from cpbatch.domain.naming import plan_relative_paths
 
 
@@ -47,6 +55,15 @@ def plan_files(per_batch: Mapping[Batch, Sequence[BatchFile]], include: Sequence
     return SyncPlan(planned, found, not_downloadable, excluded)
 
 
+def skipped_batches(batches: Iterable[Batch]) -> list[SkippedBatch]:
+    """The batches a sync does not look into, with why (their access expired)."""
+    return [
+        SkippedBatch(batch.id, batch.name, reason)
+        for batch in batches
+        if (reason := batch.why_not_downloadable) is not None
+    ]
+
+
 def _included(file: BatchFile, path: PurePosixPath, include: Sequence[str]) -> bool:
     inside_batch = "/".join((*file.folder_path, file.name)).casefold()
     candidates = (path.name.casefold(), file.name.casefold(), inside_batch)
@@ -70,6 +87,7 @@ class SyncTally:
     retries: int = 0
     failures: list[FileFailure] = field(default_factory=list)
     batch_failures: list[BatchFailure] = field(default_factory=list)
+    skipped_batches: list[SkippedBatch] = field(default_factory=list)
 
     def fail(self, file: BatchFile, reason: str, kind: str) -> None:
         self.failures.append(FileFailure(file.id, file.name, file.batch.name, reason, kind))
@@ -90,4 +108,5 @@ class SyncTally:
             resumed=self.resumed,
             excluded=self.excluded,
             batch_failures=tuple(self.batch_failures),
+            skipped_batches=tuple(self.skipped_batches),
         )

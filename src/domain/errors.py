@@ -79,3 +79,10 @@ class DeliveryError(CpbatchError):
     """A file could not be delivered to the chat (after waiting out limits and retrying)."""
 
     kind = "delivery_error"
+
+
+class ListingTooLargeError(UpstreamError):
+    """A listing went past a configured cap (pages, items or folders): ClassPlus kept sending
+    more than any real course holds. That listing stops; the others go on."""
+
+    kind = "listing_too_large"

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import base64
+import binascii
 import hashlib
+import json
 import re
 from dataclasses import dataclass, field
 
@@ -71,10 +74,17 @@ class AccessToken:
         text = raw.strip()
         if any(ch.isspace() for ch in text) or not text.isascii() or len(text) > 8192:
             raise ValidationError("That does not look like a ClassPlus access token.")
-        if text.count(".") != 2 or not text.startswith("eyJ"):
+        if not looks_like_access_token(text):
             raise ValidationError(
                 "That does not look like a ClassPlus access token (they start with 'eyJ' "
                 "and have three dot-separated parts)."
+            )
+        # A token whose claims cannot be read is mistyped or cut short: bad input (exit 2),
+        # not a token ClassPlus refused.
+        if not _decodes_to_json_object(text.split(".")[1]):
+            raise ValidationError(
+                "That ClassPlus access token is damaged (its middle part cannot be read): "
+                "copy the whole token again, or log in again."
             )
         return cls(text)
 
@@ -85,6 +95,28 @@ class AccessToken:
 
     def __str__(self) -> str:
         return "<ClassPlus token>"
+
+
+def looks_like_access_token(text: str) -> bool:
+    """Shaped like a JWT ('eyJ…', three dot-separated parts), readable or not: what a chat
+    must not keep, even when `AccessToken.parse` would refuse it as damaged."""
+    text = text.strip()
+    return (
+        text.startswith("eyJ")
+        and text.count(".") == 2
+        and text.isascii()
+        and not any(ch.isspace() for ch in text)
+        and len(text) <= 8192
+    )
+
+
+def _decodes_to_json_object(part: str) -> bool:
+    padded = part + "=" * (-len(part) % 4)
+    try:
+        claims = json.loads(base64.urlsafe_b64decode(padded.encode("ascii")))
+    except (binascii.Error, ValueError, UnicodeError, RecursionError):
+        return False
+    return isinstance(claims, dict)
 
 
 def _shown(raw: object) -> str:

@@ -33,11 +33,24 @@ class Batch:
     source: BatchSource = BatchSource.COURSE
     file_count: int | None = None
     created: datetime | None = None
+    # When the user's access (a purchase with an end date) had already ended when listed:
+    # the batch is listed, and nothing in it is fetched.
+    access_expired_on: datetime | None = None
 
     @property
     def key(self) -> str:
         """Unique within an org even when a course and a batch share a number."""
         return f"{self.source.value}:{self.id}"
+
+    @property
+    def downloadable(self) -> bool:
+        return self.access_expired_on is None
+
+    @property
+    def why_not_downloadable(self) -> str | None:
+        if self.access_expired_on is not None:
+            return f"not downloadable: access expired on {self.access_expired_on:%Y-%m-%d}"
+        return None
 
 
 class FileKind(Enum):
@@ -162,6 +175,15 @@ class BatchFailure:
 
 
 @dataclass(frozen=True, slots=True)
+class SkippedBatch:
+    """A batch listed but not looked into, as it is not downloadable (access expired)."""
+
+    batch_id: int
+    batch_name: str
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
 class SyncReport:
     org: Org
     batches: int
@@ -177,6 +199,7 @@ class SyncReport:
     resumed: int = 0
     excluded: int = 0  # downloadable, but left out by --include
     batch_failures: tuple[BatchFailure, ...] = ()
+    skipped_batches: tuple[SkippedBatch, ...] = ()  # not a failure: nothing there to fetch
 
     @property
     def failed(self) -> int:

@@ -8,6 +8,7 @@ import unicodedata
 from collections.abc import Iterable
 from pathlib import PurePosixPath
 
+from cpbatch.domain.extensions import split_extension
 from cpbatch.domain.models import Batch, BatchFile, BatchSource
 
 MAX_NAME_BYTES = 255
@@ -42,27 +43,31 @@ def sanitize_name(raw: str, fallback: str = "untitled") -> str:
 
 
 def with_suffix_tag(name: str, tag: str) -> str:
-    """'notes.pdf' + '42' -> 'notes (42).pdf', still within 255 bytes."""
-    stem, dot, ext = name.rpartition(".")
-    if not dot or not stem:
-        stem, ext = name, ""
+    """'notes.pdf' + '42' -> 'notes (42).pdf', 'Chapter 3.1' + '42' -> 'Chapter 3.1 (42)',
+    still within 255 bytes."""
+    stem, ext = split_extension(name)
     return _fit(stem, f" ({tag})" + (f".{ext}" if ext else ""))
 
 
 def with_extension(name: str, mime_type: str | None) -> str:
-    """'Chapter 1 Notes' + application/pdf -> 'Chapter 1 Notes.pdf'; names that already have an
-    extension, and unknown types, are left alone."""
-    stem, dot, ext = name.rpartition(".")
-    if (dot and stem and 0 < len(ext) <= 16 and " " not in ext) or not mime_type:
+    """'Chapter 1 Notes' or 'Chapter 3.1' + application/pdf -> '… .pdf'; names that already end
+    in a known extension, and unknown types, are left alone."""
+    if split_extension(name)[1] or not mime_type:
         return name
     guessed = _EXTENSIONS.get(mime_type) or mimetypes.guess_extension(mime_type, strict=False)
     return _fit(name, guessed) if guessed else name
 
 
 def batch_dir_name(batch: Batch) -> str:
-    """Always carries the id, so one batch lands in the same folder whatever else is synced."""
+    """Always carries the id, so one batch lands in the same folder whatever else is synced.
+    The tag goes before any short dot suffix ('Class 10 (7).Physics'), as it always has: a new
+    rule would move batches already synced to new folders."""
     tag = str(batch.id) if batch.source is BatchSource.COURSE else f"batch {batch.id}"
-    return with_suffix_tag(sanitize_name(batch.name, fallback="batch"), tag)
+    name = sanitize_name(batch.name, fallback="batch")
+    stem, dot, ext = name.rpartition(".")
+    if not dot or not stem or len(ext) > 16 or " " in ext:
+        stem, ext = name, ""
+    return _fit(stem, f" ({tag})" + (f".{ext}" if ext else ""))
 
 
 def plan_relative_paths(files: Iterable[BatchFile]) -> dict[int, PurePosixPath]:

@@ -39,6 +39,9 @@ class Settings:
     rate_limit_requests: int = 5
     rate_limit_period: float = 1.0
     max_file_size: int = 4 * 1024 * MIB
+    max_listing_pages: int = 10_000
+    max_listing_items: int = 50_000
+    max_listing_folders: int = 2_000
     data_dir: Path = field(default_factory=lambda: _default_data_dir({}))
     download_dir: Path = Path("downloads")
     cache_enabled: bool = True
@@ -89,6 +92,15 @@ def load_settings(
         ),
         rate_limit_period=read.number("RATE_LIMIT_PERIOD", 1.0, low=0.001, high=3600),
         max_file_size=read.size("MAX_FILE_SIZE", 4 * 1024 * MIB),
+        max_listing_pages=int(
+            read.number("MAX_LISTING_PAGES", 10_000, low=1, high=10**7, whole=True)
+        ),
+        max_listing_items=int(
+            read.number("MAX_LISTING_ITEMS", 50_000, low=1, high=10**8, whole=True)
+        ),
+        max_listing_folders=int(
+            read.number("MAX_LISTING_FOLDERS", 2_000, low=1, high=10**7, whole=True)
+        ),
         data_dir=read.path("DATA_DIR", _default_data_dir(env)),
         download_dir=read.path("DOWNLOAD_DIR", Path("downloads")),
         cache_enabled=read.flag("CACHE_ENABLED", True),

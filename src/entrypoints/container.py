@@ -56,6 +56,9 @@ def classplus_settings(settings: Settings) -> ClassPlusSettings:
         rate_limit_requests=settings.rate_limit_requests,
         rate_limit_period_s=settings.rate_limit_period,
         max_file_size=settings.max_file_size,
+        max_listing_pages=settings.max_listing_pages,
+        max_listing_items=settings.max_listing_items,
+        max_listing_folders=settings.max_listing_folders,
         file_hosts=settings.classplus_file_hosts,
         allow_insecure_loopback=settings.classplus_allow_loopback,
     )

@@ -20,8 +20,8 @@ from typing import Any, TypeVar
 
 import structlog
 
-from cpbatch.application.use_cases import SyncRequest
-from cpbatch.domain.errors import CpbatchError
+from cpbatch.application.use_cases import BatchFiles, SyncRequest
+from cpbatch.domain.errors import AuthenticationError, CpbatchError
 from cpbatch.domain.identifiers import AccessToken
 from cpbatch.domain.sizes import format_bytes
 from cpbatch.entrypoints import presenters
@@ -48,33 +48,42 @@ class BatchFileAPI:
     def get_batches_by_org_code(
         self, org_code: str, *, include_files: bool = True, force_refresh: bool = False
     ) -> Envelope:
+        """The org's batches, each with its files: a batch that cannot be listed carries its
+        `error` (and is in `errors`), the others are listed all the same, as `sync` does."""
+
         async def work(app: Container, token: AccessToken) -> Envelope:
             get_batches, get_batch_files = (
                 await resolved(app.get_batches()),
                 await resolved(app.get_batch_files()),
             )
             listing = await get_batches.execute(token, org_code, force_refresh=force_refresh)
-            batches = []
+            batches, errors = [], []
             for batch in listing.batches:
                 view = presenters.batch_view(batch)
-                if include_files:
-                    found = await get_batch_files.execute(
-                        token, listing.org.code, f"{batch.key}", force_refresh=force_refresh
-                    )
-                    view["files"] = [
-                        presenters.file_view(f, found.paths.get(f.id)) for f in found.files
-                    ]
-                    view["file_count"] = len(found.files)
-                    known = [f.size for f in found.files if f.size is not None]
-                    # The seed printed a size per batch; ClassPlus listings rarely carry sizes.
-                    view["file_size_formatted"] = format_bytes(sum(known) if known else None)
+                if include_files and batch.downloadable:  # expired: nothing to list
+                    try:
+                        found = await get_batch_files.execute(
+                            token, listing.org.code, batch.key, force_refresh=force_refresh
+                        )
+                    except AuthenticationError:
+                        raise  # no other batch could be listed either
+                    except CpbatchError as error:
+                        view.update(files=[], error=presenters.error_view(error))
+                        errors.append(_batch_error(batch.name, error))
+                    else:
+                        view.update(_files_view(found))
+                elif include_files:
+                    view["files"] = []
                 batches.append(view)
-            return _ok(
-                f"Found {len(batches)} batches for {listing.org.name}",
+            unlisted = f", {len(errors)} could not be listed" if errors else ""
+            return {
+                "success": not errors,
+                "message": f"Found {len(batches)} batches for {listing.org.name}{unlisted}",
+                "errors": errors,
                 **presenters.org_view(listing.org),
-                batch_count=len(batches),
-                batches=batches,
-            )
+                "batch_count": len(batches),
+                "batches": batches,
+            }
 
         return self._call(work)
 
@@ -215,3 +224,18 @@ class BatchFileAPI:
 
 def _ok(message: str, **fields: Any) -> Envelope:
     return {"success": True, "message": message, "errors": [], **fields}
+
+
+def _files_view(found: BatchFiles) -> dict[str, Any]:
+    known = [f.size for f in found.files if f.size is not None]
+    return {
+        "files": [presenters.file_view(f, found.paths.get(f.id)) for f in found.files],
+        "file_count": len(found.files),
+        # The seed printed a size per batch; ClassPlus listings rarely carry sizes.
+        "file_size_formatted": format_bytes(sum(known) if known else None),
+    }
+
+
+def _batch_error(batch_name: str, error: CpbatchError) -> dict[str, str]:
+    view = presenters.error_view(error)
+    return {"type": view["type"], "message": f"batch {batch_name}: {view['message']}"}

@@ -28,6 +28,11 @@ def batch_view(batch: Batch) -> dict[str, Any]:
         "source": batch.source.value,
         "file_count": batch.file_count,
         "created": batch.created.isoformat() if batch.created else None,
+        "downloadable": batch.downloadable,
+        "not_downloadable_reason": batch.why_not_downloadable,
+        "access_expired_on": (
+            batch.access_expired_on.isoformat() if batch.access_expired_on else None
+        ),
     }
 
 
@@ -55,7 +60,7 @@ def failure_view(failure: FileFailure) -> dict[str, Any]:
         "name": failure.name,
         "batch_name": failure.batch_name,
         "reason": failure.reason,
-        "type": failure.error_kind,
+        "type": error_type(failure.error_kind),
     }
 
 
@@ -82,9 +87,13 @@ def report_view(report: SyncReport) -> dict[str, Any]:
                 "batch_id": f.batch_id,
                 "batch_name": f.batch_name,
                 "reason": f.reason,
-                "type": f.error_kind,
+                "type": error_type(f.error_kind),
             }
             for f in report.batch_failures
+        ],
+        "skipped_batches": [
+            {"batch_id": b.batch_id, "batch_name": b.batch_name, "reason": b.reason}
+            for b in report.skipped_batches
         ],
     }
 
@@ -138,6 +147,27 @@ def repair_view(summary: RepairSummary) -> dict[str, Any]:
 
 
 def error_view(error: BaseException) -> dict[str, str]:
+    """Every `type` a view shows is an error's class name, as the seed's were."""
     if isinstance(error, CpbatchError):
         return {"type": type(error).__name__, "message": str(error)}
-    return {"type": "UnexpectedError", "message": "An unexpected error occurred; see the log."}
+    return {"type": UNEXPECTED, "message": "An unexpected error occurred; see the log."}
+
+
+UNEXPECTED = "UnexpectedError"
+
+
+def error_type(kind: str) -> str:
+    """The class name behind a recorded error kind: 'download_failed' -> 'DownloadFailedError'
+    (reports keep the kind; views show class names, like `error_view`)."""
+    return _types_by_kind().get(kind, UNEXPECTED)
+
+
+def _types_by_kind() -> dict[str, str]:
+    names: dict[str, str] = {}
+    pending: list[type[CpbatchError]] = [CpbatchError]
+    while pending:
+        cls = pending.pop()
+        if "kind" in vars(cls):  # the class that defines a kind names it (not its subclasses)
+            names.setdefault(cls.kind, cls.__name__)
+        pending.extend(cls.__subclasses__())
+    return names

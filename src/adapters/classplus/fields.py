@@ -10,7 +10,8 @@ from cpbatch.adapters.classplus.errors import upstream_shape_error
 from cpbatch.domain.errors import UpstreamError, ValidationError
 from cpbatch.domain.identifiers import parse_id
 
-_TRUE_TEXT = frozenset({"1", "true", "yes"})
+_TRUE_TEXT = frozenset({"1", "true", "yes", "on"})
+_FALSE_TEXT = frozenset({"0", "false", "no", "off"})
 
 
 class Fields:
@@ -77,11 +78,22 @@ class Fields:
         return number
 
     def flag(self, *keys: str) -> bool:
-        """Truthy in any of the spellings upstream uses: true, 1, "1", "true"."""
+        """Clearly true in any of the spellings upstream uses (true, 1, "1", "true", "yes",
+        "on"); anything else is False. For flags that grant something, such as a purchase."""
         _, value = self._get(keys)
         if isinstance(value, str):
             return value.strip().lower() in _TRUE_TEXT
-        return bool(value) if isinstance(value, bool | int | float) else False
+        if isinstance(value, bool | int | float):
+            return math.isfinite(value) and value != 0
+        return False
+
+    def any_not_false(self, *keys: str) -> bool:
+        """Fail closed: True when ANY of `keys` holds a value that is not clearly false (false,
+        0, "0", "false", "no", "off"); "on", "", 2 or "locked" count as set. Absent and null
+        keys say nothing. For flags that withhold something, such as locks."""
+        return any(
+            not _clearly_false(self.raw[key]) for key in keys if self.raw.get(key) is not None
+        )
 
     def objects(self, key: str, what: str, *, required: bool = True) -> list[Fields]:
         """The list at `key`, each element a Fields; absent -> [] unless required."""
@@ -101,6 +113,16 @@ class Fields:
         unparsable values are None: no listing fails over a date."""
         _, value = self._get(keys)
         return parse_time(value)
+
+
+def _clearly_false(value: object) -> bool:
+    if isinstance(value, bool):
+        return not value
+    if isinstance(value, int | float):
+        return value == 0
+    if isinstance(value, str):
+        return value.strip().lower() in _FALSE_TEXT
+    return False
 
 
 def parse_time(value: object) -> datetime | None:

@@ -20,7 +20,7 @@ from cpbatch.adapters.classplus.stats import GatewayStats
 from cpbatch.adapters.classplus.tokens import check_token_for_org
 from cpbatch.adapters.classplus.walker import ContentWalker
 from cpbatch.application.ports.classplus import CoursePlatform, OtpLogin
-from cpbatch.domain.errors import AuthenticationError
+from cpbatch.domain.errors import AuthenticationError, NotDownloadableError
 from cpbatch.domain.identifiers import AccessToken, OrgCode
 from cpbatch.domain.models import Batch, BatchFile, Org
 
@@ -73,6 +73,8 @@ class ClassPlusHttpGateway:
 
     async def list_files(self, batch: Batch, token: AccessToken) -> list[BatchFile]:
         check_token_for_org(token, batch.org)
+        if (reason := batch.why_not_downloadable) is not None:  # expired: ask ClassPlus nothing
+            raise NotDownloadableError(f"{batch.name} ({batch.key}) is {reason}.")
         return await ContentWalker(self._api, self.settings, batch, token).files()
 
     def open_file(

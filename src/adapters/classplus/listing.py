@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from cpbatch.adapters.classplus.errors import CallErrors
+from cpbatch.adapters.classplus.fields import Fields
 from cpbatch.adapters.classplus.http import ApiClient
 from cpbatch.adapters.classplus.mapping import (
     batch_from_batch,
@@ -11,6 +14,7 @@ from cpbatch.adapters.classplus.mapping import (
     course_rows,
     is_entitled,
 )
+from cpbatch.adapters.classplus.paging import ListingBudget, all_pages
 from cpbatch.adapters.classplus.settings import ClassPlusSettings
 from cpbatch.adapters.classplus.tokens import check_token_for_org
 from cpbatch.domain.identifiers import AccessToken
@@ -23,54 +27,36 @@ BATCHES_PATH = "/v2/batches/details"
 async def list_courses(
     api: ApiClient, settings: ClassPlusSettings, org: Org, token: AccessToken
 ) -> list[Batch]:
-    """Enrolled courses that are purchased or free, all pages (stop on a short or empty page,
-    or a page with no new course: a server ignoring `offset` cannot loop us forever)."""
+    """Enrolled courses that are purchased or free, all pages (see `paging`)."""
     errors = CallErrors(path=COURSES_PATH)
-    limit = settings.courses_page_size
-    kept: list[Batch] = []
-    seen: set[int] = set()
-    offset = 0
-    while True:
-        params = {"tabCategoryId": "1", "limit": str(limit), "offset": str(offset)}
+    limit = str(settings.courses_page_size)
+
+    async def read(offset: int) -> tuple[list[Fields], int | None]:
+        params = {"tabCategoryId": "1", "limit": limit, "offset": str(offset)}
         data = await api.call("GET", COURSES_PATH, errors, token=token, params=params)
-        rows = course_rows(data, COURSES_PATH)
-        new = 0
-        for row in rows:
-            course = batch_from_course(row, org)
-            if course.id in seen:
-                continue
-            seen.add(course.id)
-            new += 1
-            if is_entitled(row):
-                kept.append(course)
-        if len(rows) < limit or not new:
-            return kept
-        offset += len(rows)
+        return course_rows(data, COURSES_PATH), None
+
+    budget = ListingBudget.for_listing(f"the courses of {org.name}", settings)
+    rows = await all_pages(read, lambda row: row.id("id", "courseId"), budget)
+    now = datetime.now(UTC)
+    return [batch_from_course(row, org, now) for row in rows if is_entitled(row)]
 
 
 async def list_tutor_batches(
     api: ApiClient, settings: ClassPlusSettings, org: Org, token: AccessToken
 ) -> list[Batch]:
-    """Batches of /v2/batches/details, all pages (until `offset >= batchesCount`, an empty
-    page, or a page with nothing new)."""
+    """Batches of /v2/batches/details, all pages (up to `batchesCount` when given)."""
     errors = CallErrors(path=BATCHES_PATH)
-    limit = settings.batches_page_size
-    found: dict[int, Batch] = {}
-    offset = 0
-    while True:
-        params = {"limit": str(limit), "offset": str(offset), "sortBy": "createdAt"}
+    limit = str(settings.batches_page_size)
+
+    async def read(offset: int) -> tuple[list[Fields], int | None]:
+        params = {"limit": limit, "offset": str(offset), "sortBy": "createdAt"}
         data = await api.call("GET", BATCHES_PATH, errors, token=token, params=params)
-        rows, total = batch_rows(data, BATCHES_PATH)
-        new = 0
-        for row in rows:
-            batch = batch_from_batch(row, org)
-            if batch.id not in found:
-                found[batch.id] = batch
-                new += 1
-        offset += len(rows)
-        done = offset >= total if total is not None else len(rows) < limit
-        if done or not rows or not new:
-            return list(found.values())
+        return batch_rows(data, BATCHES_PATH)
+
+    budget = ListingBudget.for_listing(f"the batches of {org.name}", settings)
+    rows = await all_pages(read, lambda row: row.id("batchId", "id"), budget)
+    return [batch_from_batch(row, org) for row in rows]
 
 
 async def probe_token(api: ApiClient, org: Org, token: AccessToken) -> None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
 from cpbatch.adapters.classplus.errors import upstream_shape_error
 from cpbatch.adapters.classplus.fields import Fields
@@ -52,10 +53,13 @@ def is_entitled(course: Fields) -> bool:
     return course.number("totalAmount", "finalPrice", "price") == 0
 
 
-def batch_from_course(course: Fields, org: Org) -> Batch:
+def batch_from_course(course: Fields, org: Org, now: datetime | None = None) -> Batch:
+    """A course; one whose `expiresAt` is past at `now` is marked expired (never walked)."""
     course_id = course.id("id", "courseId")
     resources = course.child("resources")
     files = resources.number("files") if resources else None
+    expires = course.time("expiresAt")
+    expired = expires is not None and expires <= (now or datetime.now(UTC))
     return Batch(
         id=course_id,
         name=_name(course.text("name"), f"Course {course_id}"),
@@ -63,6 +67,7 @@ def batch_from_course(course: Fields, org: Org) -> Batch:
         source=BatchSource.COURSE,
         file_count=int(files) if files is not None and files >= 0 else None,
         created=course.time("createdAt"),
+        access_expired_on=expires if expired else None,
     )
 
 
@@ -170,7 +175,7 @@ def _file(
         version=version_of(row, url),
         url=url,
         mime_type=mime,
-        locked=row.flag(*_LOCK_KEYS),
+        locked=row.any_not_false(*_LOCK_KEYS),  # any lock key set, or unclear: locked
     )
 
 

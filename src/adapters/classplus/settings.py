@@ -66,6 +66,13 @@ class ClassPlusSettings:
     folder_page_size: int = 30
     max_depth: int = 20
 
+    # Caps of one listing (one batch's whole tree; one org's course or batch list): past one,
+    # that listing fails and the others go on. A large real course holds a few thousand items
+    # in a few hundred folders; a listing costs about two pages per folder (the last one empty).
+    max_listing_pages: int = 10_000
+    max_listing_items: int = 50_000
+    max_listing_folders: int = 2_000
+
     # Web header profile. `device_id` should be a per-install stable value; `fingerprint_id`
     # (sent when verifying an OTP) is 32 lower-case hex digits; None derives it from
     # `device_id` (see `fingerprint`), so it is just as stable.

@@ -3,7 +3,8 @@
 Courses are walked through /v2/course/content/get (doc 4.6), tutor-side batches through
 /v2/folder (doc 4.7). Sibling folders are listed concurrently, at most `folder_concurrency`
 at a time (the API rate limiter still applies to each request). A visited set guards against
-cycles; folders deeper than `max_depth` are skipped with a warning.
+cycles; folders deeper than `max_depth` are skipped with a warning. The whole walk shares one
+ListingBudget: past its caps on pages, items or folders the batch fails (see `paging`).
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from cpbatch.adapters.classplus.mapping import (
     folder_from,
     folder_rows,
 )
+from cpbatch.adapters.classplus.paging import ListingBudget, all_pages
 from cpbatch.adapters.classplus.settings import ClassPlusSettings
 from cpbatch.domain.identifiers import AccessToken
 from cpbatch.domain.models import Batch, BatchFile, BatchSource
@@ -50,6 +52,8 @@ class ContentWalker:
         self._token = token
         self._slots = asyncio.Semaphore(settings.folder_concurrency)
         self._visited: set[tuple[int, int]] = set()
+        what = f"{batch.source.value} {batch.id} ({batch.name})"
+        self._budget = ListingBudget.for_listing(what, settings)
 
     async def files(self) -> list[BatchFile]:
         """Every file of the tree in walk order; a file id seen twice keeps its first entry."""
@@ -68,7 +72,7 @@ class ContentWalker:
         async with self._slots:
             items = await lister(node, path)
         files = [item for item in items if isinstance(item, BatchFile)]
-        children: list[Coroutine[Any, Any, list[BatchFile]]] = []
+        children: list[tuple[tuple[int, int], tuple[str, ...]]] = []
         for folder in (item for item in items if isinstance(item, FolderRef)):
             child = (folder.course_id or node[0], folder.id)
             if child in self._visited:
@@ -82,9 +86,11 @@ class ContentWalker:
                     max_depth=self._settings.max_depth,
                 )
                 continue
+            self._budget.take_folder()  # may raise: no coroutine is made before it is checked
             self._visited.add(child)
-            children.append(self._walk(lister, child, (*path, folder.name), depth + 1))
-        for found in await _all(children):
+            children.append((child, (*path, folder.name)))
+        walks = [self._walk(lister, child, below, depth + 1) for child, below in children]
+        for found in await _all(walks):
             files.extend(found)
         return files
 
@@ -93,7 +99,7 @@ class ContentWalker:
         errors = self._errors(CONTENT_PATH, folder_id)
         limit = self._settings.content_page_size
 
-        async def page(offset: int) -> list[Item]:
+        async def page(offset: int) -> tuple[list[Item], None]:
             params = {
                 "courseId": str(course_id),
                 "folderId": str(folder_id),
@@ -107,9 +113,9 @@ class ContentWalker:
                 "GET", CONTENT_PATH, errors, token=self._token, params=params
             )
             rows = content_rows(data, CONTENT_PATH)
-            return [content_item(row, self._batch, path) for row in rows]
+            return [content_item(row, self._batch, path) for row in rows], None
 
-        return await _all_pages(page, limit)
+        return await all_pages(page, _item_key, self._budget)
 
     async def _folder(self, node: tuple[int, int], path: tuple[str, ...]) -> list[Item]:
         folder_id = node[1]
@@ -117,7 +123,7 @@ class ContentWalker:
         errors = self._errors(route, folder_id)
         limit = self._settings.folder_page_size
 
-        async def page(offset: int) -> list[Item]:
+        async def page(offset: int) -> tuple[list[Item], None]:
             body: dict[str, object] = {
                 "batchFreeResource": 1,
                 "batchId": str(self._batch.id),
@@ -131,9 +137,9 @@ class ContentWalker:
             folders, attachments = folder_rows(data, route)
             items: list[Item] = [folder_from(row) for row in folders]
             items.extend(attachment_file(row, self._batch, path) for row in attachments)
-            return items
+            return items, None
 
-        return await _all_pages(page, limit)
+        return await all_pages(page, _item_key, self._budget)
 
     def _errors(self, route: str, folder_id: int) -> CallErrors:
         batch = self._batch
@@ -146,20 +152,9 @@ class ContentWalker:
         )
 
 
-async def _all_pages(page: Callable[[int], Awaitable[list[Item]]], limit: int) -> list[Item]:
-    """Pages from offset 0 until a short or empty page, or a page with nothing new (a server
-    that ignores `offset` would otherwise loop forever)."""
-    items: list[Item] = []
-    seen: set[tuple[bool, int]] = set()
-    offset = 0
-    while True:
-        rows = await page(offset)
-        fresh = [item for item in rows if (isinstance(item, FolderRef), item.id) not in seen]
-        seen.update((isinstance(item, FolderRef), item.id) for item in fresh)
-        items.extend(fresh)
-        if len(rows) < limit or not fresh:
-            return items
-        offset += len(rows)
+def _item_key(item: Item) -> tuple[bool, int]:
+    """A folder and a file may share an id."""
+    return isinstance(item, FolderRef), item.id
 
 
 async def _all(coros: list[Coroutine[Any, Any, list[BatchFile]]]) -> list[list[BatchFile]]:

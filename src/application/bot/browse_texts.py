@@ -74,7 +74,9 @@ def download_all(count: int, known_bytes: int, unknown: int) -> str:
     return f"⬇ Download all ({files}, {'at least ' * (unknown > 0)}{total})"
 
 
-def batch_button(name: str, files: int | None) -> str:
+def batch_button(name: str, files: int | None, expired: bool = False) -> str:
+    if expired:
+        return f"⛔ {_short(name)} · access expired"
     return f"📚 {_short(name)}" + (f" ({files})" if files is not None else "")
 
 

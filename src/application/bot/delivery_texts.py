@@ -53,7 +53,12 @@ EMPTY_FILE = "the file is empty (0 bytes), and Telegram cannot send empty files.
 
 
 def summary(
-    title: str, sent: int, reused: int, skipped: int, failures: Sequence[tuple[str, str]]
+    title: str,
+    sent: int,
+    reused: int,
+    skipped: int,
+    failures: Sequence[tuple[str, str]],
+    skipped_batches: Sequence[tuple[str, str]] = (),
 ) -> str:
     lines = [
         f"🏁 Done: {title}",
@@ -61,6 +66,8 @@ def summary(
     ]
     if skipped:
         lines.append(f"⏭ Skipped: {skipped} not downloadable (videos, tests or locked items)")
+    for name, reason in skipped_batches[:MAX_LISTED_FAILURES]:
+        lines.append(f"⏭ {name} — {reason}")
     lines.append(f"❌ Failed: {len(failures)}" if failures else "❌ Failed: none")
     for name, reason in failures[:MAX_LISTED_FAILURES]:
         lines.append(f"• {name} — {_clip(reason)}")

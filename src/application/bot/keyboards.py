@@ -25,7 +25,7 @@ def batches_keyboard(issue: Issue, org_code: str, batches: Sequence[Batch], page
     rows: list[tuple[Button, ...]] = [
         (
             Button(
-                browse_texts.batch_button(batch.name, batch.file_count),
+                browse_texts.batch_button(batch.name, batch.file_count, not batch.downloadable),
                 issue(ShowFolder(org_code, batch.key, (), 0, page.number)),
             ),
         )

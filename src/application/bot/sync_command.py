@@ -68,7 +68,10 @@ class SyncCommand:
             failures = [(b.batch_name, b.reason) for b in report.batch_failures]
             failures += [(f.name, f.reason) for f in report.failures] + result.failures
             title = _title(report, selector, listener.batch_names)
-            return say.summary(title, result.sent, result.reused, report.not_downloadable, failures)
+            expired = [(b.batch_name, b.reason) for b in report.skipped_batches]
+            return say.summary(
+                title, result.sent, result.reused, report.not_downloadable, failures, expired
+            )
 
         if not self._runner.start(event.user_id, event.chat_id, "sync", where, code.value, work):
             await self._dialog.say(event.chat_id, texts.JOB_RUNNING)
@@ -79,6 +82,7 @@ def _title(report: SyncReport, selector: BatchSelector | None, listed: list[str]
     if selector is None:
         return report.org.name
     names = listed + [failure.batch_name for failure in report.batch_failures]
+    names += [skipped.batch_name for skipped in report.skipped_batches]
     return f"{report.org.name} · {next((n for n in names if n), str(selector.id))}"
 
 

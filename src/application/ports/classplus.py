@@ -58,7 +58,10 @@ class CoursePlatform(Protocol):
 
     async def list_files(self, batch: Batch, token: AccessToken) -> list[BatchFile]:
         """Every item of the batch's content tree (folders walked, cycle-guarded, depth-limited),
-        each once, with its folder path. Videos and tests are included with their kind."""
+        each once, with its folder path. Videos and tests are included with their kind.
+
+        Raises NotDownloadableError, asking ClassPlus nothing, for a batch whose access expired;
+        ListingTooLargeError past the listing caps; and the errors above."""
         ...
 
     def open_file(

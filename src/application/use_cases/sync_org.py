@@ -25,7 +25,7 @@ from cpbatch.application.ports import (
 )
 from cpbatch.application.ports.services import BatchListings, FileDownloads, StoredBlobs
 from cpbatch.application.retry_count import counting_retries
-from cpbatch.application.sync_plan import PlannedFile, SyncTally, plan_files
+from cpbatch.application.sync_plan import PlannedFile, SyncTally, plan_files, skipped_batches
 from cpbatch.application.task_groups import first_error, notify
 from cpbatch.domain.errors import ValidationError
 from cpbatch.domain.identifiers import AccessToken, OrgCode
@@ -82,8 +82,14 @@ class SyncOrg:
         with counting_retries() as count:  # this run's retries, not another sync's
             listing = await self._listings.org_listing(request.token, code, force_refresh=True)
             batches = (selector.pick(listing.batches),) if selector else listing.batches
+            # A batch whose access expired is reported, not listed: nothing in it is fetched.
+            skipped = skipped_batches(batches)
             per_batch, failures = await list_batches(
-                self._listings, request.token, batches, listener, self._listing_concurrency
+                self._listings,
+                request.token,
+                [batch for batch in batches if batch.downloadable],
+                listener,
+                self._listing_concurrency,
             )
             plan = plan_files(per_batch, request.include)
             tally = SyncTally(
@@ -91,6 +97,7 @@ class SyncOrg:
                 not_downloadable=plan.not_downloadable,
                 excluded=plan.excluded,
                 batch_failures=failures,
+                skipped_batches=skipped,
             )
             size = sum(p.file.size or 0 for p in plan.files)
             notify(listener.sync_planned, listing.org, len(plan.files), size)

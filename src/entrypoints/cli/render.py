@@ -26,10 +26,13 @@ def show_batches(console: Console, listing: OrgListing) -> None:
     for column in ("id", "kind", "name", "files", "created"):
         table.add_column(column, justify="right" if column in ("id", "files") else "left")
     for batch in listing.batches:
+        expired = (
+            f"  [dim]({shown(batch.why_not_downloadable)})[/dim]" if not batch.downloadable else ""
+        )
         table.add_row(
             str(batch.id),
             batch.source.value,
-            shown(batch.name),
+            shown(batch.name) + expired,
             "" if batch.file_count is None else str(batch.file_count),
             batch.created.date().isoformat() if batch.created else "",
         )
@@ -107,6 +110,11 @@ def show_report(console: Console, report: SyncReport) -> None:
         console.print(
             f"Retried {_count(report.retries, 'request')}; "
             f"resumed {_count(report.resumed, 'interrupted transfer')}."
+        )
+    for skipped in report.skipped_batches:
+        console.print(
+            f"– batch {shown(skipped.batch_name)} ({skipped.batch_id}) skipped: "
+            f"{shown(skipped.reason)}"
         )
     for batch_failure in report.batch_failures:
         console.print(

@@ -52,6 +52,7 @@ class ItemFactory:
         *,
         locked: bool = False,
         content_key: int | None = None,
+        lock_flags: dict[str, object] | None = None,
     ) -> Document:
         item_id = self.ids()
         created = timestamp(item_id % 2000)
@@ -62,6 +63,7 @@ class ItemFactory:
             format=fmt,
             locked=locked,
             content_key=content_key,
+            lock_flags=lock_flags,
             created_at=created,
             updated_at=created,
         )

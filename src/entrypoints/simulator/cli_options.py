@@ -12,6 +12,11 @@ from cpbatch.entrypoints.simulator.demo import demo_world
 from cpbatch.entrypoints.simulator.faults import FaultConfig
 from cpbatch.entrypoints.simulator.generated import generated_world
 from cpbatch.entrypoints.simulator.hostile_names import with_hostile_names
+from cpbatch.entrypoints.simulator.listing_options import (
+    add_listing_flags,
+    expire_courses,
+    listing_config,
+)
 from cpbatch.entrypoints.simulator.world import World
 
 _UNITS = {
@@ -118,6 +123,7 @@ def build_parser() -> argparse.ArgumentParser:
     faults.add_argument("--fault-seed", dest="seed_faults", type=int)
     faults.add_argument("--fail-file-id", dest="fail_file_ids", type=int, action="append")
     faults.add_argument("--max-rps", dest="max_requests_per_second", type=float)
+    add_listing_flags(parser)
     return parser
 
 
@@ -132,6 +138,7 @@ def fault_config(args: argparse.Namespace, environ: Mapping[str, str]) -> FaultC
             values[name] = kind(environ[variable])
     failing = args.fail_file_ids or _ids(environ.get("SIM_FAULT_FAIL_FILE_IDS", ""))
     trickling = args.trickle_file_ids or _ids(environ.get("SIM_FAULT_TRICKLE_FILE_IDS", ""))
+    values |= listing_config(args, environ)
     return FaultConfig(
         fail_always_file_ids=frozenset(failing), trickle_file_ids=frozenset(trickling), **values
     )
@@ -142,7 +149,7 @@ def _ids(text: str) -> list[int]:
 
 
 def world_from(args: argparse.Namespace) -> World:
-    world = _chosen_world(args)
+    world = expire_courses(_chosen_world(args), args)
     return with_hostile_names(world) if getattr(args, "hostile_names", False) else world
 
 

@@ -11,6 +11,9 @@ from typing import Literal
 FaultScope = Literal["all", "api", "files"]
 RequestKind = Literal["api", "files"]
 BodyFault = Literal["reset", "truncate", "stall", "trickle"]
+EndlessList = Literal["courses", "batches"]
+# Below every page size cpbatch asks for, so each test meets short pages that are not the last.
+DEFAULT_PAGE_CAP = 20
 
 
 @dataclass(frozen=True, slots=True)
@@ -18,7 +21,8 @@ class FaultConfig:
     """Rates are probabilities per request (0.0-1.0). Body faults (reset, truncate, stall,
     trickle) apply to file bodies only; the others to every request in `scope`. A trickle sends
     part of the body, then one byte every `trickle_s` seconds (just inside a client's read
-    timeout, it never times out); `trickle_file_ids` trickle on every request."""
+    timeout, it never times out); `trickle_file_ids` trickle on every request. The listing
+    quirks apply whatever the scope."""
 
     rate_5xx: float = 0.0
     rate_429: float = 0.0
@@ -35,6 +39,12 @@ class FaultConfig:
     seed: int = 0
     fail_always_file_ids: frozenset[int] = frozenset()
     max_requests_per_second: float | None = None
+    # Listings (see `listing_quirks`): a page cap, and listings that never end.
+    page_cap: int | None = DEFAULT_PAGE_CAP
+    endless_lists: frozenset[EndlessList] = frozenset()
+    endless_page_ids: frozenset[int] = frozenset()
+    endless_folder_ids: frozenset[int] = frozenset()
+    subfolders_per_folder: int = 50
 
     def covers(self, kind: RequestKind) -> bool:
         return self.scope in ("all", kind)

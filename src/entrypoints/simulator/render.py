@@ -71,17 +71,22 @@ def _video(video: Video, org: Org, base_url: str) -> JsonDict:
 
 
 def _document(doc: Document, org: Org, base_url: str) -> JsonDict:
-    return {
+    hidden = doc.locked and doc.lock_flags is None
+    entry: JsonDict = {
         "id": doc.id,
         "name": doc.name,
         "contentType": 3,
-        "url": "" if doc.locked else file_url(base_url, org.id, doc),
+        "url": "" if hidden else file_url(base_url, org.id, doc),
         "format": doc.format,
         "isContentLocked": int(doc.locked),
         "description": "",
         "createdAt": doc.created_at,
         "updatedAt": doc.updated_at,
     }
+    if doc.lock_flags is not None:
+        del entry["isContentLocked"]
+        entry.update(doc.lock_flags)
+    return entry
 
 
 def content_item(
@@ -145,4 +150,5 @@ def attachment_entry(doc: Document, org: Org, base_url: str) -> JsonDict:
         "fileName": doc.name,
         "updatedAt": doc.updated_at,
         "format": doc.format,
+        **(doc.lock_flags or {}),
     }

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from aiohttp import web
 
+from cpbatch.entrypoints.simulator import listing_quirks as quirks
 from cpbatch.entrypoints.simulator.envelope import ApiFailure, success
-from cpbatch.entrypoints.simulator.paging import page, page_window
+from cpbatch.entrypoints.simulator.paging import page
 from cpbatch.entrypoints.simulator.render import content_item, course_entry
 from cpbatch.entrypoints.simulator.state import SimulatorState, state_of
-from cpbatch.entrypoints.simulator.world import Course, Org, User
+from cpbatch.entrypoints.simulator.world import Course, Item, Org, User
 
 CONTENT_DEFAULT_LIMIT = 20
 CONTENT_MAX_LIMIT = 100
@@ -21,8 +22,12 @@ async def list_courses(request: web.Request) -> web.Response:
     if request.query.get("tabCategoryId", "1") != "1":
         return success({"courses": []})
     visible = [c for c in org.courses if c.listed or c.id in user.course_ids]
-    limit, offset = page_window(request.query, None, COURSES_MAX_LIMIT)
+    config = state.faults.config
+    limit, offset = quirks.served_window(request.query, None, COURSES_MAX_LIMIT, config)
     courses = [course_entry(org, user, c, state.index) for c in page(visible, limit, offset)]
+    if "courses" in config.endless_lists:  # every page full of new courses
+        missing = (limit or COURSES_MAX_LIMIT) - len(courses)
+        courses += quirks.made(missing, quirks.course_entry, state.synthetic_ids)
     return success({"courses": courses})
 
 
@@ -42,6 +47,8 @@ def _check_access(
     """Own the course, or own a course that shares this course's content with you."""
     if org.can_open_course(user, course):
         return
+    if course.access_expired and course.id in user.course_ids:
+        raise ApiFailure(403, "Your access to this course has expired.")
     original = None if original_id is None else org.course(original_id)
     if (
         original is not None
@@ -63,12 +70,23 @@ async def course_content(request: web.Request) -> web.Response:
         raise ApiFailure(404, "Course not found.")
     _check_access(state, org, user, course, _int_param(request, "originalCourseId"))
     folder_id = _int_param(request, "folderId", 0) or 0
-    folder = state.index.course_folder(org.id, course.id, folder_id)
-    if folder is None:
+    config = state.faults.config
+    if state.synthetic_ids.is_synthetic(folder_id) and course.id in config.endless_folder_ids:
+        real: list[Item] = []  # an endless sub-folder: only its own endless sub-folders
+    elif (folder := state.index.course_folder(org.id, course.id, folder_id)) is not None:
+        real = folder.items
+    else:
         raise ApiFailure(404, "Folder not found.")
-    limit, offset = page_window(request.query, CONTENT_DEFAULT_LIMIT, CONTENT_MAX_LIMIT)
+    window = quirks.served_window(request.query, CONTENT_DEFAULT_LIMIT, CONTENT_MAX_LIMIT, config)
+    limit, offset = CONTENT_MAX_LIMIT if window[0] is None else window[0], window[1]
     items = [
         content_item(item, course.id, org, state.base_url, state.index)
-        for item in page(folder.items, limit, offset)
+        for item in page(real, limit, offset)
     ]
+    folders, documents = quirks.endless_extra(
+        course.id, len(real), len(items), (limit, offset), config
+    )
+    ids = state.synthetic_ids
+    items += quirks.made(folders, quirks.content_folder(course.id), ids)
+    items += quirks.made(documents, quirks.content_document(state.base_url, org.id), ids)
     return success({"courseContent": items})

@@ -10,6 +10,7 @@ from cpbatch.entrypoints.simulator.content import ContentSource
 from cpbatch.entrypoints.simulator.envelope import ApiFailure
 from cpbatch.entrypoints.simulator.faults import FaultInjector
 from cpbatch.entrypoints.simulator.index import WorldIndex
+from cpbatch.entrypoints.simulator.listing_quirks import SyntheticIds
 from cpbatch.entrypoints.simulator.otp import OtpDesk
 from cpbatch.entrypoints.simulator.stats import SimulatorStats
 from cpbatch.entrypoints.simulator.tokens import TokenAuthority, TokenRejected
@@ -26,6 +27,7 @@ class SimulatorState:
     faults: FaultInjector
     stats: SimulatorStats = field(default_factory=SimulatorStats)
     base_url: str = "http://127.0.0.1"
+    synthetic_ids: SyntheticIds = field(default_factory=SyntheticIds)  # endless listings
 
     @classmethod
     def for_world(cls, world: World, faults: FaultInjector) -> SimulatorState:

@@ -9,6 +9,9 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from cpbatch.domain.extensions import split_extension
 
 EXTENSION_BY_FORMAT = {"pdf": "pdf", "document": "docx", "image": "png", "zip": "zip"}
 DEFAULT_TIMESTAMP = "2024-07-01T10:00:00.000Z"
@@ -33,12 +36,16 @@ class Document:
     content_key: int | None = None  # files sharing a key have identical bytes
     locked: bool = False
     uuid: str = ""
+    # The lock keys exactly as sent (e.g. {"isContentLocked": False, "isLocked": 1}); when set,
+    # the file address is sent too, as by a server that trusts clients to honour the flags.
+    # `locked` still says whether the user may have the file (the manifest follows it).
+    lock_flags: dict[str, object] | None = None
 
     def __post_init__(self) -> None:
         if not self.ext:
-            suffix = self.name.rsplit(".", 1)[-1].lower() if "." in self.name else ""
-            known = suffix.isalnum() and 0 < len(suffix) <= 4
-            self.ext = suffix if known else EXTENSION_BY_FORMAT.get(self.format, "bin")
+            # The CDN path carries the upload's real type: 'Chapter 3.1' is still a .pdf.
+            suffix = split_extension(self.name)[1].lower()
+            self.ext = suffix or EXTENSION_BY_FORMAT.get(self.format, "bin")
         if not self.uuid:
             self.uuid = stable_uuid("file", self.id)
 
@@ -118,6 +125,17 @@ class Course:
     def is_free(self) -> bool:
         return self.final_price == 0
 
+    @property
+    def access_expired(self) -> bool:
+        """`expires_at` is past: still listed, as ClassPlus lists it, but no longer open."""
+        if not self.expires_at:
+            return False
+        try:
+            moment = datetime.fromisoformat(self.expires_at.replace("Z", "+00:00"))
+        except ValueError:
+            return False
+        return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)) <= datetime.now(UTC)
+
 
 @dataclass(slots=True)
 class Batch:
@@ -159,8 +177,9 @@ class Org:
         return next((u for u in self.users if mobile_or_email in (u.mobile, u.email)), None)
 
     def can_open_course(self, user: User, course: Course) -> bool:
-        """Entitlement: purchased, or free and listed in the store."""
-        return course.id in user.course_ids or (course.is_free and course.listed)
+        """Entitlement: purchased, or free and listed in the store; and not expired."""
+        entitled = course.id in user.course_ids or (course.is_free and course.listed)
+        return entitled and not course.access_expired
 
 
 @dataclass(slots=True)

@@ -37,6 +37,20 @@ async def test_missing_expired_and_forged_tokens_are_authentication_errors(cli: 
         assert token not in result.stdout + result.stderr
 
 
+@pytest.mark.parametrize("payload", ["!!!", "bm90LWpzb24", "WzFd"])  # not base64, text, a list
+async def test_a_damaged_token_is_bad_input_refused_before_any_request(
+    cli: Cli, payload: str
+) -> None:
+    token = f"eyJhbGciOiJIUzM4NCJ9.{payload}.c2lnbmF0dXJl"
+
+    result = await cli("batches", "learnwell", token=token)
+
+    assert result.code == 2, result.stderr
+    assert "damaged" in result.stderr
+    assert token not in result.stdout + result.stderr
+    assert sum(cli.sim.stats.requests.values()) == 0
+
+
 async def test_token_never_appears_in_output_even_at_debug(cli: Cli) -> None:
     token = cli.sim.token_for("learnwell")
     cli.extra_env["LOG_LEVEL"] = "DEBUG"

@@ -4,10 +4,6 @@ against the simulator started as a separate process (as a user's script would me
 from __future__ import annotations
 
 import hashlib
-import json
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -16,26 +12,13 @@ import pytest
 
 from cpbatch.entrypoints.config import load_settings
 from cpbatch.entrypoints.facade import BatchFileAPI
+from support.simulator_process import simulator_process
 
 
 @pytest.fixture(scope="module")
 def simulator(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
-    ready = tmp_path_factory.mktemp("sim") / "ready.json"
-    process = subprocess.Popen(
-        [sys.executable, "-m", "cpbatch.entrypoints.simulator", "--ready-file", str(ready)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        deadline = time.monotonic() + 30
-        while not ready.exists():
-            assert process.poll() is None, "simulator exited at start"
-            assert time.monotonic() < deadline, "simulator did not start"
-            time.sleep(0.05)
-        yield json.loads(ready.read_text())
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
+    with simulator_process(tmp_path_factory.mktemp("sim")) as ready:
+        yield ready
 
 
 @pytest.fixture

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from cpbatch.entrypoints.simulator import Simulator
+from cpbatch.entrypoints.simulator import FaultConfig, Simulator
 
 if TYPE_CHECKING:
     from support.simulator_api import Api
@@ -94,7 +94,8 @@ async def test_content_items_carry_their_kind_specific_fields(api: Api, sim: Sim
     assert {"Free body diagrams.pdf", "Free Body Diagrams.pdf"} <= {i["name"] for i in items}
 
 
-async def test_content_pagination_defaults_to_20_and_caps_at_100(api: Api) -> None:
+async def test_content_pagination_defaults_to_20_and_caps_at_100(api: Api, sim: Simulator) -> None:
+    sim.faults = FaultConfig(page_cap=None)
     sheets = by_name(await api.content(PHYSICS), "Daily practice sheets")
     assert len(await api.content(PHYSICS, sheets["id"])) == 20
     assert len(await api.content(PHYSICS, sheets["id"], limit=500, offset=0)) == 100

@@ -15,8 +15,9 @@ from cpbatch.domain.models import (
 
 
 def make_token(label: str = "a") -> AccessToken:
-    """A token-shaped string built at runtime; `label` tells users apart (letters only)."""
-    return AccessToken.parse("eyJ" + label * 10 + ".b.c")
+    """A token-shaped string built at runtime (its claims: `{}`); `label` tells users apart
+    (letters only)."""
+    return AccessToken.parse("eyJ" + label * 10 + ".e30.c")
 
 
 class FakeClock:

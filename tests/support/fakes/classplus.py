@@ -9,6 +9,7 @@ from collections import Counter
 from collections.abc import AsyncIterator
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from dataclasses import dataclass, replace
+from datetime import datetime
 
 from cpbatch.domain.errors import (
     AuthenticationError,
@@ -87,9 +88,17 @@ class FakeClassPlus:
         return org
 
     def add_batch(
-        self, org: Org, batch_id: int, name: str = "", source: BatchSource = BatchSource.COURSE
+        self,
+        org: Org,
+        batch_id: int,
+        name: str = "",
+        source: BatchSource = BatchSource.COURSE,
+        *,
+        access_expired_on: datetime | None = None,
     ) -> Batch:
-        batch = Batch(batch_id, name or f"Batch {batch_id}", org, source)
+        batch = Batch(
+            batch_id, name or f"Batch {batch_id}", org, source, access_expired_on=access_expired_on
+        )
         self.batches.append(batch)
         return batch
 

@@ -8,7 +8,7 @@ from cpbatch.domain.errors import DownloadFailedError
 from support.bot.world import ALICE, BotWorld
 
 CAROL = 13
-NOT_A_TOKEN = "eyJ" + "z" * 10 + ".b.c"  # shaped like a token; ClassPlus does not know it
+NOT_A_TOKEN = "eyJ" + "z" * 10 + ".e30.c"  # shaped like a token; ClassPlus does not know it
 
 
 @pytest.mark.parametrize(

@@ -127,6 +127,17 @@ def test_suffix_tag_goes_before_the_extension() -> None:
     assert with_suffix_tag("README", "42") == "README (42)"
 
 
+def test_suffix_tag_goes_after_a_dot_suffix_that_is_no_extension() -> None:
+    assert with_suffix_tag("Chapter 3.1", "42") == "Chapter 3.1 (42)"
+    assert with_suffix_tag("Class 10.Physics", "42") == "Class 10.Physics (42)"
+    assert with_suffix_tag("Scan.PDF", "42") == "Scan (42).PDF"
+
+
+def test_batch_folders_keep_their_names_of_earlier_versions() -> None:
+    # Batch folders are not files: their tag placement never moved, so no batch moves folder.
+    assert batch_dir_name(Batch(7, "Class 10.Physics", ORG)) == "Class 10 (7).Physics"
+
+
 def test_suffix_tag_still_fits_255_bytes() -> None:
     tagged = with_suffix_tag("n" * 251 + ".pdf", "123456789")
 

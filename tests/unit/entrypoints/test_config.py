@@ -36,6 +36,9 @@ def test_defaults_point_at_the_real_host_with_upstream_friendly_limits() -> None
         ("READ_TIMEOUT", "a minute"),
         ("RETRY_MAX_WAIT", "-1"),
         ("RETRY_MAX_WAIT", "forever"),
+        ("MAX_LISTING_PAGES", "0"),
+        ("MAX_LISTING_ITEMS", "lots"),
+        ("MAX_LISTING_FOLDERS", "-5"),
         ("MIN_SPEED", "-1"),
         ("MIN_SPEED", "fast"),
         ("MIN_SPEED_TIME", "0"),
@@ -111,3 +114,17 @@ def test_secrets_are_kept_out_of_repr_and_errors() -> None:
     with pytest.raises(ConfigError) as raised:
         load_settings({"MAX_FILE_SIZE": secret}, env_file=None)
     assert secret not in str(raised.value)
+
+
+def test_listing_caps_have_documented_defaults_and_reach_the_classplus_adapter() -> None:
+    defaults = classplus_settings(load_settings({}, env_file=None))
+    tuned = classplus_settings(
+        load_settings(
+            {"MAX_LISTING_PAGES": "7", "MAX_LISTING_ITEMS": "8", "MAX_LISTING_FOLDERS": "9"},
+            env_file=None,
+        )
+    )
+
+    caps = ("max_listing_pages", "max_listing_items", "max_listing_folders")
+    assert tuple(getattr(defaults, cap) for cap in caps) == (10_000, 50_000, 2_000)
+    assert tuple(getattr(tuned, cap) for cap in caps) == (7, 8, 9)

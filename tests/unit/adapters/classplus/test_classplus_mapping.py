@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import pytest
 
+from cpbatch.adapters.classplus import kinds
 from cpbatch.adapters.classplus.fields import Fields
 from cpbatch.adapters.classplus.mapping import (
     FolderRef,
@@ -20,6 +23,7 @@ from cpbatch.adapters.classplus.mapping import (
     org_from,
 )
 from cpbatch.domain.errors import UpstreamError
+from cpbatch.domain.extensions import CLASSPLUS_FORMATS, known_extensions
 from cpbatch.domain.identifiers import OrgCode
 from cpbatch.domain.models import Batch, BatchFile, BatchSource, FileKind, Org
 
@@ -27,6 +31,7 @@ PATH = "/v2/course/content/get"
 ORG = Org(OrgCode("learnwell"), 42, "Learn Well")
 COURSE = Batch(7, "Physics", ORG)
 CDN = "https://cdn-wl-assets.classplus.co/production/42/"
+NOW = datetime(2026, 1, 1, tzinfo=UTC)
 
 
 def item(**fields: object) -> BatchFile | FolderRef:
@@ -192,3 +197,30 @@ def test_attachments_without_id_get_a_stable_positive_62_bit_id():
 
 def test_folder_page_tolerates_missing_lists():
     assert folder_rows({}, "/v2/folder") == ([], [])
+
+
+def test_every_format_the_adapter_classifies_is_a_known_extension():
+    classified = kinds._IMAGE | kinds._OTHER | kinds._DOCUMENT
+
+    assert classified <= CLASSPLUS_FORMATS <= known_extensions()
+
+
+@pytest.mark.parametrize(
+    ("expires_at", "expired_on"),
+    [
+        ("2024-07-01T00:00:00.000Z", datetime(2024, 7, 1, tzinfo=UTC)),
+        (1_719_792_000_000, datetime(2024, 7, 1, tzinfo=UTC)),  # epoch milliseconds
+        ("2026-02-01T00:00:00Z", None),  # still open at NOW
+        (None, None),
+        ("whenever", None),
+    ],
+)
+def test_a_course_past_its_expires_at_is_marked_expired(expires_at, expired_on):
+    row = Fields({"id": 7, "name": "Physics", "expiresAt": expires_at}, "/v2/courses", "a course")
+
+    batch = batch_from_course(row, ORG, NOW)
+
+    assert batch.access_expired_on == expired_on
+    assert batch.downloadable is (expired_on is None)
+    if expired_on is not None:
+        assert batch.why_not_downloadable == "not downloadable: access expired on 2024-07-01"
