@@ -47,7 +47,8 @@ class Cli:
         env.update(self.extra_env)
         return env
 
-    async def __call__(self, *args: str, token: str | None = None) -> CliResult:
+    async def __call__(self, *args: str, token: str | None = None, stdin: str = "") -> CliResult:
+        """Run `cpbatch ARGS`; `stdin` is all its standard input (a pipe, never a terminal)."""
         process = await asyncio.create_subprocess_exec(
             sys.executable,
             "-m",
@@ -56,9 +57,10 @@ class Cli:
             "--env-file",
             "/nonexistent.env",
             env=self.env(token),
+            stdin=asyncio.subprocess.PIPE,
             stdout=asyncio.subprocess.PIPE,
             stderr=asyncio.subprocess.PIPE,
         )
-        out, err = await asyncio.wait_for(process.communicate(), timeout=120)
+        out, err = await asyncio.wait_for(process.communicate(stdin.encode()), timeout=120)
         assert process.returncode is not None
         return CliResult(process.returncode, out.decode(), err.decode())

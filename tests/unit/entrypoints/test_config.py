@@ -17,6 +17,7 @@ def test_defaults_point_at_the_real_host_with_upstream_friendly_limits() -> None
     assert settings.classplus_allow_loopback is False
     assert settings.database_name == "classplus_extractor"
     assert settings.metadata_path.name == "metadata.sqlite3"
+    assert settings.login_expiry_warning_days == 3
 
 
 @pytest.mark.parametrize(
@@ -36,6 +37,8 @@ def test_defaults_point_at_the_real_host_with_upstream_friendly_limits() -> None
         ("READ_TIMEOUT", "a minute"),
         ("RETRY_MAX_WAIT", "-1"),
         ("RETRY_MAX_WAIT", "forever"),
+        ("LOGIN_EXPIRY_WARNING_DAYS", "-1"),
+        ("LOGIN_EXPIRY_WARNING_DAYS", "soon"),
     ],
 )
 def test_a_bad_value_is_refused_naming_the_variable(name: str, value: str) -> None:
