@@ -71,7 +71,7 @@ class CliLogins:
         cipher = await self._keys.cipher(create=True)
         assert cipher is not None  # create=True makes one
         await self._repository.save_credential(CLI_USER_ID, code, cipher.encrypt(token.secret))
-        log.info("cli_login_saved", org=code)
+        log.debug("cli_login_saved", org=code)
         return self._login(code, token)
 
     async def token_for(self, org_code: str) -> UsableLogin:
@@ -114,7 +114,7 @@ class CliLogins:
         deleted = await self._repository.delete_credentials(CLI_USER_ID, code)
         if not await self._repository.credential_orgs(CLI_USER_ID):
             await self._keys.discard()
-        log.info("cli_login_forgotten", org=code, count=deleted)
+        log.debug("cli_login_forgotten", org=code, count=deleted)
         return deleted
 
     def _login(self, code: str, token: AccessToken) -> StoredLogin:
