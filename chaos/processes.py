@@ -46,7 +46,14 @@ __all__ = [
 ]
 
 # Settings cpbatch reads that `bench.commands.clean_environ` does not know (yet): never inherited.
-EXTRA_VARIABLES = ("READ_TIMEOUT", "RETRY_MAX_WAIT", "CONNECT_TIMEOUT", "SECRET_KEY", "BOT_")
+EXTRA_VARIABLES = (
+    "READ_TIMEOUT",
+    "MIN_SPEED",
+    "RETRY_MAX_WAIT",
+    "CONNECT_TIMEOUT",
+    "SECRET_KEY",
+    "BOT_",
+)
 CLI_TIMEOUT_S = 900.0
 
 
@@ -62,9 +69,12 @@ class FaultSpec:
     rate_truncate: float = 0.0
     rate_stall: float = 0.0
     stall_s: float = 0.0
+    rate_trickle: float = 0.0
+    trickle_s: float = 1.0
     scope: str = "all"
     seed: int = 0
     fail_file_ids: tuple[int, ...] = ()
+    trickle_file_ids: tuple[int, ...] = ()
 
     @classmethod
     def marginal(
@@ -106,6 +116,10 @@ class FaultSpec:
             str(self.rate_stall),
             "--stall-seconds",
             str(self.stall_s),
+            "--fault-trickle",
+            str(self.rate_trickle),
+            "--trickle-seconds",
+            str(self.trickle_s),
             "--fault-scope",
             self.scope,
             "--fault-seed",
@@ -113,6 +127,8 @@ class FaultSpec:
         ]
         for file_id in self.fail_file_ids:
             flags += ["--fail-file-id", str(file_id)]
+        for file_id in self.trickle_file_ids:
+            flags += ["--trickle-file-id", str(file_id)]
         return flags
 
 

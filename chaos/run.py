@@ -7,8 +7,10 @@ chaos.readme` then copies the table into the README). A section that cannot be i
 raises is shown as "error: <reason>" and the others still run. The exit code is 1 when any
 invariant is violated or any section failed, else 0.
 
-Sections: faults (chaos.faults) and crash (chaos.crash) drive the real CLI against a faulty or
-killed process; bad_input, secrets (with access control) and load are in this package too.
+Sections: faults (chaos.faults), slow_bodies (chaos.slow_bodies), crash (chaos.crash) and
+symlinks (chaos.symlinks) drive the real CLI against a faulty simulator, a killed process or
+links planted on disk; bad_input, secrets (with access control) and load are in this package
+too.
 """
 
 from __future__ import annotations
@@ -34,12 +36,17 @@ SECTIONS: dict[str, str] = {
     "bad_input": "chaos.bad_input",
     "secrets": "chaos.secrets_scan",
     "load": "chaos.load",
+    "slow_bodies": "chaos.slow_bodies",
+    "symlinks": "chaos.symlinks",
 }
 ALIASES = {
     "bad-input": "bad_input",
     "badinput": "bad_input",
     "secrets_scan": "secrets",
     "access": "secrets",
+    "slow": "slow_bodies",
+    "slow-bodies": "slow_bodies",
+    "links": "symlinks",
 }
 
 Figures = Mapping[str, Any]
@@ -292,6 +299,70 @@ def _secrets_rows(f: Figures) -> list[Row]:
     return rows
 
 
+def _slow_bodies_rows(f: Figures) -> list[Row]:
+    if not _has(f, "stuck_files", "stuck_exit_code", "sometimes_stored"):
+        return [Row("Slow bodies cut off", "figures missing", "", None)]
+    stuck = _i(f, "stuck_files")
+    ended = "still running, killed" if f.get("stuck_timed_out") else "ended"
+    measured = (
+        f"{stuck} files trickling a byte every 0.9 s (READ_TIMEOUT 1 s) at concurrency 8: sync "
+        f"{ended} in {_n(f, 'stuck_sync_s'):.1f} s, exit {_i(f, 'stuck_exit_code')}, "
+        f"{_i(f, 'stuck_failed_as_slow')}/{stuck} failed as too slow (MIN_SPEED 20K over 2 s; "
+        f"{_i(f, 'stuck_cut_offs')} cut-offs), others stored {_i(f, 'stuck_others_stored')}/"
+        f"{_i(f, 'stuck_others_expected')}; without the floor still running after "
+        f"{_n(f, 'no_floor_limit_s'):.0f} s: {_yes(f.get('no_floor_still_running'))}; 10 % of "
+        f"requests trickling: {_i(f, 'sometimes_trickled')} trickled, "
+        f"{_i(f, 'sometimes_resumed_slow')} resumed, files stored {_i(f, 'sometimes_stored')}/"
+        f"{_i(f, 'sometimes_expected')}; leftovers "
+        f"{_i(f, 'stuck_leftovers') + _i(f, 'sometimes_leftovers')}"
+    )
+    held = (
+        not f.get("stuck_timed_out")
+        and _i(f, "stuck_exit_code") == 5
+        and _i(f, "stuck_failed_as_slow") == stuck > 0
+        and _i(f, "stuck_failed_others") == 0
+        and _i(f, "stuck_others_stored") == _i(f, "stuck_others_expected")
+        and _i(f, "sometimes_exit_code") == 0
+        and _i(f, "sometimes_trickled") > 0
+        and _i(f, "sometimes_stored") == _i(f, "sometimes_expected")
+        and _i(f, "stuck_leftovers") + _i(f, "sometimes_leftovers") == 0
+    )
+    return [
+        Row(
+            "Slow bodies cut off",
+            measured,
+            "sync ends; only the slow files fail (too slow); all others stored; nothing left",
+            held,
+        )
+    ]
+
+
+def _symlinks_rows(f: Figures) -> list[Row]:
+    if not _has(f, "cases", "cases_held", "writes_outside"):
+        return [Row("Symlinks refused", "figures missing", "", None)]
+    cases = _i(f, "cases")
+    measured = (
+        f"{cases} cases (org, batch and sub-folder below the output folder, linked before or "
+        f"between runs; a blob fan-out and blobs/tmp in DATA_DIR): held {_i(f, 'cases_held')}/"
+        f"{cases}; refused naming the link {_i(f, 'refused_clearly')}/{cases} "
+        f"({_i(f, 'files_refused')} files); written outside {_i(f, 'writes_outside')}; planted "
+        f"leftovers kept {_i(f, 'planted_kept')}/{cases}; others stored "
+        f"{_i(f, 'others_stored')}/{_i(f, 'others_expected')}"
+    )
+    problems = f.get("problems")
+    if isinstance(problems, Mapping) and problems:
+        measured += " — " + "; ".join(f"{k}: {', '.join(v)}" for k, v in problems.items())
+    held = _i(f, "cases_held") == cases > 0 and _i(f, "writes_outside") == 0
+    return [
+        Row(
+            "Symlinks refused",
+            measured,
+            "nothing written or swept outside; each refusal names the link; others stored",
+            held,
+        )
+    ]
+
+
 def _texts(value: object) -> list[str]:
     return [str(item) for item in value] if isinstance(value, list) else []
 
@@ -307,6 +378,11 @@ def files_lost(sections: Mapping[str, Figures]) -> int:
             total += max(0, _i(f, "others_expected") - _i(f, "others_stored"))
         elif name == "crash":
             total += _i(f, "files_lost_or_corrupted")
+        elif name == "slow_bodies":
+            total += max(0, _i(f, "stuck_others_expected") - _i(f, "stuck_others_stored"))
+            total += max(0, _i(f, "sometimes_expected") - _i(f, "sometimes_stored"))
+        elif name == "symlinks":
+            total += max(0, _i(f, "others_expected") - _i(f, "others_stored"))
         else:
             total += _i(f, "files_lost") + _i(f, "files_corrupted")
     return total
@@ -318,6 +394,8 @@ ROWS: dict[str, Callable[[Figures], list[Row]]] = {
     "crash": _crash_rows,
     "bad_input": _bad_input_rows,
     "secrets": _secrets_rows,
+    "slow_bodies": _slow_bodies_rows,
+    "symlinks": _symlinks_rows,
 }
 TITLES = {
     "load": "Load held",
@@ -325,8 +403,10 @@ TITLES = {
     "crash": "Crash safety (kill -9)",
     "bad_input": "Bad inputs tried",
     "secrets": "Secrets found",
+    "slow_bodies": "Slow bodies cut off",
+    "symlinks": "Symlinks refused",
 }
-ORDER = ("load", "faults", "crash", "bad_input", "secrets")
+ORDER = ("load", "faults", "slow_bodies", "crash", "symlinks", "bad_input", "secrets")
 
 
 def build_rows(sections: Mapping[str, Figures]) -> list[Row]:

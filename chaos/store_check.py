@@ -281,7 +281,7 @@ def damage_blob(path: Path) -> None:
         byte = handle.read(1)
         handle.seek(size // 2)
         handle.write(bytes([byte[0] ^ 0xFF]) if byte else b"\x00")
-    os.chmod(path, 0o444)
+    os.chmod(path, 0o400)
 
 
 def files_under(root: Path) -> Iterator[Path]:

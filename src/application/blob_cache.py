@@ -103,10 +103,12 @@ class TieredBlobStore:
                 return
         raise StorageError(f"Stored file {sha256[:12]}… is missing from every store.")
 
-    async def export(self, sha256: str, destination: Path, *, replace: bool = True) -> None:
+    async def export(
+        self, sha256: str, destination: Path, *, replace: bool = True, within: Path | None = None
+    ) -> None:
         for tier in self._tiers:
             if await tier.stat(sha256) is not None:
-                await tier.export(sha256, destination, replace=replace)
+                await tier.export(sha256, destination, replace=replace, within=within)
                 return
         cached = self.memory.get(sha256) if self.memory is not None else None
         if self.memory is None or cached is None:
@@ -116,7 +118,7 @@ class TieredBlobStore:
         if restored.sha256 != sha256:
             self.memory.discard(sha256)
             raise StorageError(f"Cached file {sha256[:12]}… no longer matches its hash.")
-        await self.record.export(sha256, destination, replace=replace)
+        await self.record.export(sha256, destination, replace=replace, within=within)
 
     async def stat(self, sha256: str) -> int | None:
         for tier in self._tiers:

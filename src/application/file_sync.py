@@ -46,7 +46,9 @@ class FileSync:
                 if target is not None and not self._dry_run:
                     # Unchanged upstream: restore the file if it was removed, and leave it be
                     # if it is there (it may carry the user's own annotations).
-                    await self._blobs.export(record.sha256, target, replace=False)
+                    await self._blobs.export(
+                        record.sha256, target, replace=False, within=self._destination
+                    )
                 tally.skipped += 1
                 return FileOutcome.SKIPPED, None
             if self._dry_run:
@@ -54,7 +56,7 @@ class FileSync:
                 return FileOutcome.PLANNED, None
             fetched = await self._downloads.fetch(file, self._listener)
             if target is not None:
-                await self._blobs.export(fetched.stored.sha256, target)
+                await self._blobs.export(fetched.stored.sha256, target, within=self._destination)
         except CpbatchError as error:
             tally.fail(file, str(error), error.kind)
             return FileOutcome.FAILED, str(error)

@@ -14,6 +14,7 @@ from typing import Any
 import structlog
 
 from cpbatch.adapters.crypto import generate_secret_key
+from cpbatch.adapters.filesystem.private_folder import ensure_private_folder
 from cpbatch.adapters.health import health_app, serve_health, storage_status
 from cpbatch.adapters.telegram import TelegramUpdates, is_online
 from cpbatch.entrypoints.bootstrap import resolved, running
@@ -45,7 +46,8 @@ def _absolute_paths(settings: Settings) -> Settings:
 
 
 def _enter(folder: Path) -> None:
-    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    ensure_private_folder(folder.parent)  # DATA_DIR, before its first folder is made
+    folder.mkdir(mode=0o700, exist_ok=True)
     os.chdir(folder)
 
 

@@ -31,6 +31,8 @@ class Settings:
     classplus_token: str | None = field(default=None, repr=False)
     api_timeout: float = 30.0
     read_timeout: float = 60.0
+    min_speed: int = 1024
+    min_speed_time: float = 60.0
     max_retries: int = 3
     retry_backoff_factor: float = 1.0
     retry_max_wait: float = 60.0
@@ -77,6 +79,8 @@ def load_settings(
         classplus_token=read.text("CLASSPLUS_TOKEN"),
         api_timeout=read.number("API_TIMEOUT", 30.0, low=1, high=600),
         read_timeout=read.number("READ_TIMEOUT", 60.0, low=0.01, high=3600),
+        min_speed=read.size("MIN_SPEED", 1024, zero_allowed=True),
+        min_speed_time=read.number("MIN_SPEED_TIME", 60.0, low=0.01, high=3600),
         max_retries=int(read.number("MAX_RETRIES", 3, low=0, high=20, whole=True)),
         retry_backoff_factor=read.number("RETRY_BACKOFF_FACTOR", 1.0, low=0, high=60),
         retry_max_wait=read.number("RETRY_MAX_WAIT", 60.0, low=0.001, high=3600),
@@ -174,7 +178,7 @@ class _Reader:
             raise ConfigError(f"{name} must be between {low:g} and {high:g}.")
         return value
 
-    def size(self, name: str, default: int) -> int:
+    def size(self, name: str, default: int, *, zero_allowed: bool = False) -> int:
         raw = self.text(name)
         if raw is None:
             return default
@@ -190,7 +194,12 @@ class _Reader:
         }
         digits = raw.rstrip("BbKkMmGg ")
         unit = raw[len(digits) :].strip().upper()
-        if not (digits.isascii() and digits.isdigit()) or unit not in units or int(digits) <= 0:
+        smallest = 0 if zero_allowed else 1
+        if (
+            not (digits.isascii() and digits.isdigit())
+            or unit not in units
+            or int(digits) < smallest
+        ):
             raise ConfigError(f"{name} must be a size in bytes, like 2147483648 or 2G.")
         return int(digits) * units[unit]
 

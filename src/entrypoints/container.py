@@ -51,6 +51,8 @@ def classplus_settings(settings: Settings) -> ClassPlusSettings:
         base_url=settings.classplus_base_url,
         timeout_s=settings.api_timeout,
         read_timeout_s=settings.read_timeout,
+        min_speed_bytes_s=settings.min_speed,
+        min_speed_time_s=settings.min_speed_time,
         max_retries=settings.max_retries,
         backoff_factor=settings.retry_backoff_factor,
         max_backoff_s=settings.retry_max_wait,

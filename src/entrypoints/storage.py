@@ -4,10 +4,12 @@ front of it). Exactly one of them is opened, and closed at shutdown."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 
 from cpbatch.adapters.filesystem.blob_store import FilesystemBlobStore
+from cpbatch.adapters.filesystem.private_folder import ensure_private_folder
 from cpbatch.adapters.sqlite import SqliteDatabase
 from cpbatch.application.ports import (
     BlobStore,
@@ -42,6 +44,7 @@ async def open_storage(settings: Settings) -> AsyncIterator[Storage]:
 
 
 async def _embedded(settings: Settings) -> AsyncIterator[Storage]:
+    await asyncio.to_thread(ensure_private_folder, settings.data_dir)
     db = await SqliteDatabase.open(settings.metadata_path)
     try:
         yield Storage(
@@ -73,6 +76,8 @@ async def _mongodb(settings: Settings) -> AsyncIterator[Storage]:
         metadata = await MongoMetadata.open(database)
         gridfs = GridFSBlobStore(database)
         await gridfs.ensure_indexes()
+        # Only the cache lives on disk here: DATA_DIR itself is not needed unless it holds it.
+        await asyncio.to_thread(ensure_private_folder, settings.cache_dir or settings.data_dir)
         cache = BoundedFilesystemCache(
             settings.cache_dir or settings.data_dir / "cache",
             max_bytes=settings.cache_max_mb * MIB,

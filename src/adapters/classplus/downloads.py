@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import random
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import aclosing, asynccontextmanager
 
 import aiohttp
 import structlog
@@ -19,6 +19,7 @@ from cpbatch.adapters.classplus.file_requests import FileRequester, FileResponse
 from cpbatch.adapters.classplus.http import ApiClient
 from cpbatch.adapters.classplus.retry import reason_of
 from cpbatch.adapters.classplus.settings import ClassPlusSettings
+from cpbatch.adapters.classplus.speed_floor import SpeedFloor, TransferTooSlow
 from cpbatch.adapters.classplus.stats import GatewayStats
 from cpbatch.adapters.classplus.url_policy import check_file_url
 from cpbatch.domain.errors import DownloadFailedError, NotDownloadableError, ValidationError
@@ -27,7 +28,12 @@ from cpbatch.domain.sizes import format_bytes
 
 log = structlog.get_logger(__name__)
 
-_BREAKS = (aiohttp.ClientPayloadError, aiohttp.ClientConnectionError, asyncio.TimeoutError)
+_BREAKS = (
+    aiohttp.ClientPayloadError,
+    aiohttp.ClientConnectionError,
+    asyncio.TimeoutError,
+    TransferTooSlow,
+)
 
 
 @asynccontextmanager
@@ -93,17 +99,21 @@ class HttpFileStream:
             raise self._too_large(self._size)
 
     async def chunks(self) -> AsyncIterator[bytes]:
-        """The bytes from `start` to the end; resumes up to `max_retries` times."""
+        """The bytes from `start` to the end; resumes up to `max_retries` times (a body
+        slower than the speed floor is a break too)."""
         breaks = 0
+        s = self._settings
         while self._current is not None and self._current.response is not None:
             current, response = self._current, self._current.response
+            body = SpeedFloor(response.content, s.min_speed_bytes_s, s.min_speed_time_s)
             try:
-                async for chunk in response.content.iter_chunked(self._settings.chunk_size):
-                    data = self._take(current, chunk)
-                    if data:
-                        yield data
+                async with aclosing(body.chunks(s.chunk_size)) as chunks:  # stops its timer
+                    async for chunk in chunks:
+                        data = self._take(current, chunk)
+                        if data:
+                            yield data
             except _BREAKS as exc:
-                reason = reason_of(exc)
+                reason = str(exc) if isinstance(exc, TransferTooSlow) else reason_of(exc)
             else:
                 if self._size is None or self._position >= self._size:
                     self._finish()

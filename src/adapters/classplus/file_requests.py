@@ -14,6 +14,7 @@ import structlog
 from yarl import URL
 
 from cpbatch.adapters.classplus.errors import gave_up
+from cpbatch.adapters.classplus.guarded_resolver import RefusedAddress
 from cpbatch.adapters.classplus.http import ApiClient
 from cpbatch.adapters.classplus.retry import (
     RetryableStatus,
@@ -68,6 +69,11 @@ class FileRequester:
                     attempts = attempt.retry_state.attempt_number
                     resp = await self._follow(offset, validator if resuming else None)
         except Exception as exc:
+            if isinstance(exc, RefusedAddress):  # a redirect hop's host, or the first one
+                raise NotDownloadableError(
+                    f"File {self._file_id} is not on an allowed ClassPlus file host ({exc}); "
+                    "cpbatch will not fetch it."
+                ) from None
             if is_retryable(exc):
                 raise gave_up(f"file {self._file_id}", exc, attempts) from None
             if isinstance(exc, aiohttp.ClientError | ValueError):  # e.g. InvalidURL

@@ -7,6 +7,7 @@ from types import TracebackType
 from typing import TYPE_CHECKING
 
 import structlog
+from aiohttp.abc import AbstractResolver
 
 from cpbatch.adapters.classplus.downloads import HttpFileStream, open_stream
 from cpbatch.adapters.classplus.errors import CallErrors
@@ -34,10 +35,12 @@ class ClassPlusHttpGateway:
     `stats` counts requests, retries and resumes over the gateway's life (each run counts its
     own retries through `application.retry_count`)."""
 
-    def __init__(self, settings: ClassPlusSettings | None = None) -> None:
+    def __init__(
+        self, settings: ClassPlusSettings | None = None, *, resolver: AbstractResolver | None = None
+    ) -> None:
         self.settings = settings or ClassPlusSettings()
         self.stats = GatewayStats()
-        self._api = ApiClient(self.settings, self.stats)
+        self._api = ApiClient(self.settings, self.stats, resolver)  # resolver: tests only
 
     async def __aenter__(self) -> ClassPlusHttpGateway:
         return self

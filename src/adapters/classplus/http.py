@@ -14,10 +14,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 import aiohttp
+from aiohttp.abc import AbstractResolver
 from aiolimiter import AsyncLimiter
 
 from cpbatch.adapters.classplus.envelope import data_of
 from cpbatch.adapters.classplus.errors import CallErrors, upstream_shape_error
+from cpbatch.adapters.classplus.guarded_resolver import GuardedResolver, RefusedAddress
 from cpbatch.adapters.classplus.retry import (
     RetryableStatus,
     is_retryable,
@@ -44,11 +46,20 @@ class RawAnswer:
 
 
 class ApiClient:
-    """Owns the session, the API rate limiter and the file-stream slots. Bound to one loop."""
+    """Owns the session, the API rate limiter and the file-stream slots. Bound to one loop.
 
-    def __init__(self, settings: ClassPlusSettings, stats: GatewayStats) -> None:
+    Every host name is resolved through a GuardedResolver around `resolver` (aiohttp's default
+    when None; tests pass a fixed mapping), so no connection reaches a special address."""
+
+    def __init__(
+        self,
+        settings: ClassPlusSettings,
+        stats: GatewayStats,
+        resolver: AbstractResolver | None = None,
+    ) -> None:
         self._settings = settings
         self._stats = stats
+        self._resolver = resolver
         self._session: aiohttp.ClientSession | None = None
         self._limiter: AsyncLimiter | None = None
         self._file_slots: asyncio.Semaphore | None = None
@@ -66,6 +77,10 @@ class ApiClient:
                 limit=s.max_connections,
                 limit_per_host=s.max_connections_per_host,
                 ttl_dns_cache=300,
+                resolver=GuardedResolver(
+                    self._resolver or aiohttp.DefaultResolver(),
+                    allow_loopback=s.allow_insecure_loopback,
+                ),
             )
             self._session = aiohttp.ClientSession(
                 connector=connector,
@@ -120,6 +135,8 @@ class ApiClient:
                     attempts = attempt.retry_state.attempt_number
                     answer = await self._attempt(session, method, path, token, params, body)
         except Exception as exc:
+            if isinstance(exc, RefusedAddress):
+                raise refused_api_host(path, exc) from None
             if is_retryable(exc):
                 raise errors.after_retries(exc, attempts) from None
             if isinstance(exc, aiohttp.ClientError | ValueError):  # e.g. InvalidURL
@@ -138,6 +155,8 @@ class ApiClient:
         session = self.session()
         try:
             return await self._attempt(session, method, path, None, None, body, retry=False)
+        except RefusedAddress as exc:
+            raise refused_api_host(path, exc) from None
         except (TimeoutError, aiohttp.ClientError, ValueError) as exc:
             raise DownloadFailedError(
                 f"cpbatch could not reach ClassPlus {path}: {type(exc).__name__}."
@@ -198,6 +217,10 @@ class ApiClient:
         if token is not None:
             headers["x-access-token"] = token.secret
         return headers
+
+
+def refused_api_host(path: str, refused: RefusedAddress) -> DownloadFailedError:
+    return DownloadFailedError(f"cpbatch will not ask ClassPlus {path}: {refused}.")
 
 
 async def _read_capped(resp: aiohttp.ClientResponse, path: str) -> bytes:

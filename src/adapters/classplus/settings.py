@@ -13,6 +13,7 @@ from cpbatch.domain.errors import ValidationError
 _FINGERPRINT = re.compile(r"[0-9a-f]{32}")
 KIB = 1024
 GIB = 1024**3
+_MAY_BE_ZERO = frozenset({"max_retries", "max_redirects", "backoff_factor", "min_speed_bytes_s"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,11 +26,16 @@ class ClassPlusSettings:
 
     base_url: str = "https://api.classplusapp.com"
 
-    # Timeouts, seconds. `timeout_s` bounds a whole API call; file bodies have no total limit,
-    # only `read_timeout_s` between two chunks.
+    # Timeouts, seconds. `timeout_s` bounds a whole API call; a file body has no total limit,
+    # but `read_timeout_s` between two chunks, and a floor on its speed: at least
+    # `min_speed_bytes_s` bytes a second over every `min_speed_time_s` seconds (curl's
+    # --speed-limit and --speed-time), so a host sending a byte now and then cannot hold a
+    # download slot for ever. `min_speed_bytes_s=0` turns the floor off.
     timeout_s: float = 30.0
     connect_timeout_s: float = 10.0
     read_timeout_s: float = 60.0
+    min_speed_bytes_s: int = 1024
+    min_speed_time_s: float = 60.0
 
     # Retries (one choke point): attempts = max_retries + 1; also the resume budget of a file.
     max_retries: int = 3
@@ -88,7 +94,7 @@ class ClassPlusSettings:
             value = getattr(self, f.name)
             if isinstance(value, bool) or not isinstance(value, int | float):
                 continue
-            minimum = 0 if f.name in ("max_retries", "max_redirects", "backoff_factor") else 1e-9
+            minimum = 0 if f.name in _MAY_BE_ZERO else 1e-9
             if value < minimum:
                 raise ValidationError(f"The ClassPlus setting {f.name} must be positive.")
         if not self.file_hosts:

@@ -11,13 +11,12 @@ from typing import TypeVar
 
 import structlog
 
-from cpbatch.adapters.filesystem.export import export_blob
+from cpbatch.adapters.filesystem.blob_files import blob_stat, delete_blob, export_stored, open_blob
 from cpbatch.adapters.filesystem.layout import (
-    TEMP_DIR,
     blob_path,
+    checked_digest,
     digests_under,
     first_levels,
-    sweep_dead_temp_files,
 )
 from cpbatch.adapters.filesystem.temp_blob import TempBlob, sweep_stale
 from cpbatch.domain.errors import StorageError
@@ -39,7 +38,10 @@ class FilesystemBlobStore:
     final rename may still leave the complete blob); crash leftovers in `root/tmp` are never
     listed as blobs and are swept once they are an hour old (on the first put, or by
     `sweep_temp`). Disk work runs in worker threads, never on the event loop. Blob names are
-    validated, so a digest can never become a path outside the root (ValidationError).
+    validated, so a digest can never become a path outside the root (ValidationError), and no
+    folder below the root is reached through a symbolic link (StorageError; the root itself
+    may be one). Only the user running cpbatch can read the store: folders it creates are
+    0700, blobs 0400 (0600 while being written).
     """
 
     name = "filesystem"
@@ -55,7 +57,6 @@ class FilesystemBlobStore:
         if chunk_size <= 0:
             raise ValueError("chunk_size must be positive")
         self._root = Path(root)
-        self._temp_dir = self._root / TEMP_DIR
         self._chunk_size = chunk_size
         self._fsync = fsync
         # Exports are copies of blobs that are durable already: placed atomically (rename), but
@@ -72,7 +73,7 @@ class FilesystemBlobStore:
     async def sweep_temp(self, max_age_s: float = STALE_TEMP_S) -> int:
         """Delete temp files older than max_age_s (a crash leaves them); return how many."""
         self._swept = True
-        removed = await self._disk(sweep_stale, self._temp_dir, max_age_s, doing="clean up")
+        removed = await self._disk(sweep_stale, self._root, max_age_s, doing="clean up")
         if removed:
             log.info("stale_temp_files_removed", count=removed, root=str(self._root))
         return removed
@@ -80,13 +81,13 @@ class FilesystemBlobStore:
     async def put(self, chunks: AsyncIterable[bytes]) -> StoredFile:
         if not self._swept:
             await self.sweep_temp()
-        temp = TempBlob(self._temp_dir, fsync=self._fsync)
+        temp = TempBlob(self._root, fsync=self._fsync)
         try:
             await self._disk(temp.open, doing="create a temp file")
             await self._write_all(chunks, temp)
             sha256 = await self._disk(temp.seal, doing="finish writing")
             final = blob_path(self._root, sha256)
-            await self._disk(temp.commit, final, doing="move a new blob into place")
+            await self._disk(temp.commit, sha256, doing="move a new blob into place")
         except BaseException:
             # Shielded: a second cancellation must not stop the cleanup half-way.
             with suppress(BaseException):
@@ -123,55 +124,50 @@ class FilesystemBlobStore:
                 writing.exception()  # retrieved: the error being raised is the one that counts
             raise
 
-    def _sweep_export_dir(self, directory: Path) -> None:
-        """Once per folder: remove partial copies a killed cpbatch left there (in a thread)."""
+    def _first_export_to(self, directory: Path) -> bool:
+        """True once per folder: its partial copies a killed cpbatch left are swept then."""
         if directory in self._swept_export_dirs:
-            return
+            return False
         if len(self._swept_export_dirs) > _MAX_SWEPT_DIRS:  # a long-running bot: stay bounded
             self._swept_export_dirs.clear()
         self._swept_export_dirs.add(directory)
-        removed = sweep_dead_temp_files(directory)
-        if removed:
-            log.info("stale_partial_copies_removed", count=removed)
+        return True
 
     async def read(self, sha256: str) -> AsyncIterator[bytes]:
-        path = blob_path(self._root, sha256)
-        try:
-            handle = await asyncio.to_thread(open, path, "rb")
-        except FileNotFoundError:
-            raise StorageError(f"Blob {sha256} is not in the store at {self._root}.") from None
-        except OSError as exc:
-            raise _storage_error(f"open blob {sha256} in {self._root}", exc) from None
+        checked_digest(sha256)
+        fd = await self._disk(open_blob, self._root, sha256, doing=f"open blob {sha256}")
+        if fd is None:
+            raise StorageError(f"Blob {sha256} is not in the store at {self._root}.")
         try:
             while True:
-                chunk = await self._disk(handle.read, self._chunk_size, doing="read a blob")
+                chunk = await self._disk(os.read, fd, self._chunk_size, doing="read a blob")
                 if not chunk:
                     return
                 yield chunk
         finally:
-            handle.close()  # a read-only close cannot block long; safe in a generator's finally
+            os.close(fd)  # a read-only close cannot block long; safe in a generator's finally
 
     async def stat(self, sha256: str) -> int | None:
-        path = blob_path(self._root, sha256)
-        return await self._disk(_size_or_none, path, doing="look up a blob")
+        checked_digest(sha256)
+        found = await self._disk(blob_stat, self._root, sha256, doing="look up a blob")
+        return None if found is None else found.st_size
 
     async def delete(self, sha256: str) -> None:
-        path = blob_path(self._root, sha256)
-        await self._disk(_unlink_blob, path, doing="delete a blob")
+        checked_digest(sha256)
+        await self._disk(delete_blob, self._root, sha256, doing="delete a blob")
 
-    async def export(self, sha256: str, destination: Path, *, replace: bool = True) -> None:
-        source = blob_path(self._root, sha256)
-
-        def run() -> None:
-            if not replace and Path(destination).exists():
-                return
-            if not source.is_file():
-                raise StorageError(f"Blob {sha256} is not in the store at {self._root}.")
-            self._sweep_export_dir(Path(destination).parent)
-            export_blob(source, Path(destination), fsync=self._fsync_exports)
-
+    async def export(
+        self, sha256: str, destination: Path, *, replace: bool = True, within: Path | None = None
+    ) -> None:
+        checked_digest(sha256)
+        destination = Path(destination)
+        root = destination.parent if within is None else Path(within)
+        sweep = self._first_export_to(destination.parent)
         try:
-            await asyncio.to_thread(run)
+            await asyncio.to_thread(
+                export_stored, self._root, sha256, root, destination,
+                replace=replace, fsync=self._fsync_exports, sweep=sweep,
+            )  # fmt: skip
         except OSError as exc:
             raise _storage_error(f"export blob {sha256} to {destination}", exc) from None
 
@@ -186,23 +182,6 @@ class FilesystemBlobStore:
             return await asyncio.to_thread(fn, *args)
         except OSError as exc:
             raise _storage_error(f"{doing} in {self._root}", exc) from None
-
-
-def _size_or_none(path: Path) -> int | None:
-    try:
-        return path.stat().st_size
-    except FileNotFoundError:
-        return None
-
-
-def _unlink_blob(path: Path) -> None:
-    try:
-        os.unlink(path)
-    except FileNotFoundError:
-        return
-    except PermissionError:  # where read-only files cannot be unlinked (Windows)
-        os.chmod(path, 0o644)
-        os.unlink(path)
 
 
 def _storage_error(action: str, exc: OSError) -> StorageError:

@@ -15,8 +15,8 @@ import structlog
 
 from cpbatch.adapters.filesystem.blob_store import MIB, FilesystemBlobStore
 from cpbatch.adapters.filesystem.eviction_gate import EvictionGate
-from cpbatch.adapters.filesystem.layout import blob_path
-from cpbatch.adapters.filesystem.lru_index import LruIndex, scan_blobs, touch_blob
+from cpbatch.adapters.filesystem.layout import checked_digest
+from cpbatch.adapters.filesystem.lru_index import LruIndex, scan_blobs, touch
 from cpbatch.domain.errors import StorageError
 from cpbatch.domain.models import StoredFile
 
@@ -91,7 +91,7 @@ class BoundedFilesystemCache:
         return stored
 
     async def read(self, sha256: str) -> AsyncIterator[bytes]:
-        path = blob_path(self._root, sha256)  # a bad name is refused before anything else
+        checked_digest(sha256)  # a bad name is refused before anything else
         await self._ready()
         # An async generator (typed as the port's AsyncIterator): closed here, so an abandoned
         # read never leaves its file open until garbage collection.
@@ -101,7 +101,7 @@ class BoundedFilesystemCache:
                 try:
                     first = await anext(chunks, None)  # opens the file: then it cannot vanish
                 finally:
-                    await self._note_use(sha256, path)  # a missing blob is forgotten
+                    await self._note_use(sha256)  # a missing blob is forgotten
             if first is None:
                 return
             yield first
@@ -111,20 +111,22 @@ class BoundedFilesystemCache:
             await chunks.aclose()
 
     async def stat(self, sha256: str) -> int | None:
-        path = blob_path(self._root, sha256)
+        checked_digest(sha256)
         await self._ready()
         async with self._gate.using():
-            return await self._note_use(sha256, path)
+            return await self._note_use(sha256)
 
-    async def export(self, sha256: str, destination: Path, *, replace: bool = True) -> None:
-        path = blob_path(self._root, sha256)
+    async def export(
+        self, sha256: str, destination: Path, *, replace: bool = True, within: Path | None = None
+    ) -> None:
+        checked_digest(sha256)
         await self._ready()
         async with self._gate.using():
-            await self._store.export(sha256, destination, replace=replace)
-            await self._note_use(sha256, path)
+            await self._store.export(sha256, destination, replace=replace, within=within)
+            await self._note_use(sha256)
 
     async def delete(self, sha256: str) -> None:
-        blob_path(self._root, sha256)  # a bad name is refused before waiting for the gate
+        checked_digest(sha256)  # a bad name is refused before waiting for the gate
         await self._ready()
         async with self._gate.evicting():
             self._index.forget(sha256)
@@ -133,9 +135,9 @@ class BoundedFilesystemCache:
     def digests(self) -> AsyncIterator[str]:
         return self._store.digests()
 
-    async def _note_use(self, sha256: str, path: Path) -> int | None:
+    async def _note_use(self, sha256: str) -> int | None:
         """Mark the blob used (in memory and on disk); its size, or None when it is gone."""
-        size = await self._disk(touch_blob, path, doing="look up a blob")
+        size = await self._disk(touch, self._root, sha256, doing="look up a blob")
         if size is None:
             self._index.forget(sha256)
         else:

@@ -8,6 +8,7 @@ import uuid
 from contextlib import suppress
 from pathlib import Path
 
+from cpbatch.adapters.filesystem.folders import Folder
 from cpbatch.domain.errors import ValidationError
 
 TEMP_DIR = "tmp"
@@ -58,29 +59,15 @@ def first_levels(root: Path) -> list[Path]:
         )
 
 
-def fsync_dir(path: Path) -> None:
-    """Make a rename or unlink in `path` durable (a no-op where directories can't be opened)."""
-    try:
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
+def fan_out(sha256: str) -> tuple[str, str]:
+    """The two fan-out folders below the root that hold a blob (named by its digest)."""
+    digest = checked_digest(sha256)
+    return digest[:2], digest[2:4]
 
 
-def make_dirs(path: Path, *, fsync: bool) -> None:
-    """Create `path` and missing parents; with fsync, make each new entry durable."""
-    if path.is_dir():
-        return
-    make_dirs(path.parent, fsync=fsync)
-    try:
-        path.mkdir()
-    except FileExistsError:
-        return  # created concurrently (another put): fine
-    if fsync:
-        fsync_dir(path.parent)
+PRIVATE_FOLDER = 0o700  # the store's folders: only the user running cpbatch may look inside
+PRIVATE_FILE = 0o600  # a blob being written
+READ_ONLY_FILE = 0o400  # a finished blob
 
 
 TEMP_PREFIX = ".cpbatch-"
@@ -111,17 +98,12 @@ def left_by_dead_process(name: str) -> bool:
     return False
 
 
-def sweep_dead_temp_files(directory: Path) -> int:
-    """Remove temp files in `directory` left by processes that no longer exist."""
+def sweep_dead_temp_files(folder: Folder) -> int:
+    """Remove temp files in `folder` left by processes that no longer exist."""
     removed = 0
-    try:
-        with os.scandir(directory) as listing:
-            names = [entry.name for entry in listing if entry.is_file(follow_symlinks=False)]
-    except (FileNotFoundError, NotADirectoryError):
-        return 0
-    for name in names:
+    for name in folder.files():
         if left_by_dead_process(name):
             with suppress(FileNotFoundError):
-                os.unlink(directory / name)
+                folder.unlink(name)
                 removed += 1
     return removed

@@ -4,14 +4,13 @@ in a worker thread."""
 
 from __future__ import annotations
 
-import os
 import time
 from collections import OrderedDict
 from collections.abc import Container
-from contextlib import suppress
 from pathlib import Path
 
-from cpbatch.adapters.filesystem.layout import blob_path, digests_under, first_levels
+from cpbatch.adapters.filesystem.blob_files import blob_stat, touch_blob
+from cpbatch.adapters.filesystem.layout import digests_under, first_levels
 
 # A used blob's mtime is moved forward at most this often: the order after a restart only
 # needs to be roughly right, and a stat on every cache lookup should not write an inode.
@@ -63,22 +62,13 @@ def scan_blobs(root: Path) -> list[tuple[float, str, int]]:
     found: list[tuple[float, str, int]] = []
     for first_level in first_levels(root):
         for digest in digests_under(first_level):
-            with suppress(FileNotFoundError):  # deleted while we scan
-                info = blob_path(root, digest).stat()
+            info = blob_stat(root, digest)
+            if info is not None:  # else deleted while we scan
                 found.append((info.st_mtime, digest, info.st_size))
     found.sort()
     return found
 
 
-def touch_blob(path: Path) -> int | None:
+def touch(root: Path, sha256: str) -> int | None:
     """The blob's size, after marking it used on disk; None when it is not there."""
-    try:
-        info = path.stat()
-    except FileNotFoundError:
-        return None
-    if info.st_mtime < time.time() - TOUCH_GRANULARITY_S:
-        # Best effort: the in-memory order is what counts while running; only the order
-        # after a restart would be a little off.
-        with suppress(OSError):
-            os.utime(path)
-    return info.st_size
+    return touch_blob(root, sha256, older_than=time.time() - TOUCH_GRANULARITY_S)

@@ -12,6 +12,7 @@ import structlog
 from gridfs import AsyncGridFSBucket, NoFile
 from gridfs.errors import CorruptGridFile
 
+from cpbatch.adapters.filesystem.export import already_placed
 from cpbatch.adapters.mongo import queries as q
 from cpbatch.adapters.mongo.errors import mongo_errors
 from cpbatch.adapters.mongo.export import export_stream
@@ -153,15 +154,18 @@ class GridFSBlobStore:
                 with suppress(NoFile):
                     await self._bucket.delete(file_id)
 
-    async def export(self, sha256: str, destination: Path, *, replace: bool = True) -> None:
+    async def export(
+        self, sha256: str, destination: Path, *, replace: bool = True, within: Path | None = None
+    ) -> None:
         name, destination = q.digest(sha256), Path(destination)
-        if not replace and await asyncio.to_thread(destination.exists):
-            return
-        if await self.stat(name) is None:
-            raise StorageError(f"Blob {name} is not in the store ({self._where}).")
+        root = destination.parent if within is None else Path(within)
         try:
+            if not replace and await asyncio.to_thread(already_placed, root, destination):
+                return
+            if await self.stat(name) is None:
+                raise StorageError(f"Blob {name} is not in the store ({self._where}).")
             async with aclosing(self.read(name)) as chunks:
-                await export_stream(chunks, destination)
+                await export_stream(chunks, root, destination)
         except OSError as exc:
             reason = exc.strerror or type(exc).__name__
             raise StorageError(

@@ -34,10 +34,15 @@ class BlobStore(Protocol):
         """Remove a blob; a missing blob is not an error."""
         ...
 
-    async def export(self, sha256: str, destination: Path, *, replace: bool = True) -> None:
+    async def export(
+        self, sha256: str, destination: Path, *, replace: bool = True, within: Path | None = None
+    ) -> None:
         """Place an independent copy of the blob's bytes at `destination` atomically, creating
         parent folders. An existing file there is replaced, or, with replace=False, left as it
-        is (the user may have edited it). Raises StorageError."""
+        is (the user may have edited it). Never outside `within` (default: the destination's
+        own folder): a destination not below it, or a symbolic link among the folders between
+        them, raises StorageError naming it (`within` itself may be a link, the user's choice).
+        Raises StorageError."""
         ...
 
     def digests(self) -> AsyncIterator[str]:

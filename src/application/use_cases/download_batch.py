@@ -61,7 +61,7 @@ class DownloadBatch:
         if destination is not None:
             relative = plan_relative_paths(f for f in siblings if f.downloadable)[file.id]
             path = destination.joinpath(*relative.parts)
-            await self._blobs.export(stored.sha256, path)
+            await self._blobs.export(stored.sha256, path, within=destination)
         return DownloadResult(file=file, stored=stored, source=source, path=path)
 
     async def _from_cache(self, file: BatchFile) -> tuple[StoredFile | None, str]:

@@ -26,8 +26,9 @@ class CommandContext:
         self.args = args
         self.settings = settings
         self.container = container  # a command resolves only the use case it runs
-        self.out = Console(highlight=False)
-        self.err = Console(stderr=True, highlight=False)
+        # No :emoji: codes either: names from upstream are printed as they are (see safe_text).
+        self.out = Console(highlight=False, emoji=False)
+        self.err = Console(stderr=True, highlight=False, emoji=False)
         self._token: AccessToken | None = None
 
     async def token(self) -> AccessToken:

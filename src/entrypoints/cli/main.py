@@ -20,6 +20,7 @@ from cpbatch.entrypoints.bootstrap import running
 from cpbatch.entrypoints.cli.commands import COMMANDS, CommandContext
 from cpbatch.entrypoints.cli.exit_codes import ExitCode, exit_code_for
 from cpbatch.entrypoints.cli.parser import build_parser
+from cpbatch.entrypoints.cli.safe_text import shown
 from cpbatch.entrypoints.config import Settings, load_settings
 from cpbatch.entrypoints.logging_setup import configure_logging
 
@@ -28,7 +29,7 @@ log = structlog.get_logger(__name__)
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    err = Console(stderr=True, highlight=False)
+    err = Console(stderr=True, highlight=False, emoji=False)
     if args.command == "secret-key":
         from cpbatch.adapters.crypto import generate_secret_key  # only this command needs it
 
@@ -76,7 +77,7 @@ def _main(args: argparse.Namespace, err: Console) -> int:
             sys.stdout.write(
                 json.dumps({"success": False, "errors": [presenters.error_view(error)]}) + "\n"
             )
-        err.print(f"[red]Error:[/red] {error}", markup=True)
+        err.print(f"[red]Error:[/red] {shown(error)}")  # the message may quote upstream names
         return exit_code_for(error)
     except Exception:
         log.exception("unexpected_error")

@@ -8,7 +8,6 @@ from types import TracebackType
 
 from rich.console import Console, Group
 from rich.live import Live
-from rich.markup import escape
 from rich.progress import (
     BarColumn,
     DownloadColumn,
@@ -22,6 +21,7 @@ from rich.progress import (
 
 from cpbatch.domain.models import Batch, BatchFile, FileOutcome, Org
 from cpbatch.domain.sizes import format_bytes
+from cpbatch.entrypoints.cli.safe_text import shown, visible
 
 
 class RichSyncProgress:
@@ -79,7 +79,7 @@ class RichSyncProgress:
 
     def sync_planned(self, org: Org, files: int, known_bytes: int) -> None:
         self._started = time.monotonic()
-        self._update(description=f"Syncing {escape(org.name)}", total=files, completed=0)
+        self._update(description=f"Syncing {shown(org.name)}", total=files, completed=0)
 
     def file_started(self, file: BatchFile, size: int | None) -> None:
         self._per_file[file.record_key] = self._transfers.add_task(_short(file.name), total=size)
@@ -100,7 +100,7 @@ class RichSyncProgress:
             self._transfers.remove_task(task)
         if outcome is FileOutcome.FAILED:
             self._console.print(
-                f"[red]✗[/red] {escape(file.name)}: {escape(detail or '')}", highlight=False
+                f"[red]✗[/red] {shown(file.name)}: {shown(detail or '')}", highlight=False
             )
         if self._files_task is not None:
             self._overall.advance(self._files_task, 1)
@@ -111,4 +111,5 @@ class RichSyncProgress:
 
 
 def _short(name: str, width: int = 40) -> str:
+    name = visible(name)  # printed without markup, but a terminal would still obey controls
     return name if len(name) <= width else name[: width - 1] + "…"

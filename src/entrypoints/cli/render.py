@@ -3,28 +3,28 @@
 from __future__ import annotations
 
 from rich.console import Console
-from rich.markup import escape
 from rich.table import Table
 from rich.tree import Tree
 
 from cpbatch.application.use_cases import BatchFiles, DownloadResult, VerifyReport
 from cpbatch.domain.models import BatchFile, FileKind, Org, OrgListing, SyncReport
 from cpbatch.domain.sizes import format_bytes
+from cpbatch.entrypoints.cli.safe_text import shown
 
 
 def show_org(console: Console, org: Org) -> None:
-    console.print(f"[bold]{escape(org.name)}[/bold]  code={org.code.value}  id={org.id}")
+    console.print(f"[bold]{shown(org.name)}[/bold]  code={org.code.value}  id={org.id}")
 
 
 def show_batches(console: Console, listing: OrgListing) -> None:
-    table = Table(title=f"{escape(listing.org.name)}: {len(listing.batches)} batches you can open")
+    table = Table(title=f"{shown(listing.org.name)}: {len(listing.batches)} batches you can open")
     for column in ("id", "kind", "name", "files", "created"):
         table.add_column(column, justify="right" if column in ("id", "files") else "left")
     for batch in listing.batches:
         table.add_row(
             str(batch.id),
             batch.source.value,
-            escape(batch.name),
+            shown(batch.name),
             "" if batch.file_count is None else str(batch.file_count),
             batch.created.date().isoformat() if batch.created else "",
         )
@@ -34,7 +34,7 @@ def show_batches(console: Console, listing: OrgListing) -> None:
 def show_files(console: Console, result: BatchFiles) -> None:
     downloadable = result.downloadable
     tree = Tree(
-        f"[bold]{escape(result.batch.name)}[/bold] ({result.batch.key}) — "
+        f"[bold]{shown(result.batch.name)}[/bold] ({result.batch.key}) — "
         f"{len(downloadable)} downloadable of {len(result.files)} items "
         "(videos and tests are listed, never downloaded)"
     )
@@ -44,18 +44,18 @@ def show_files(console: Console, result: BatchFiles) -> None:
         if file.downloadable:
             size = f" {format_bytes(file.size)}" if file.size is not None else ""
             saved = result.paths[file.id].name
-            renamed = f" → saved as {escape(saved)}" if saved != file.name else ""
-            node.add(f"{escape(file.name)}  [dim]id {file.id}{size}{renamed}[/dim]")
+            renamed = f" → saved as {shown(saved)}" if saved != file.name else ""
+            node.add(f"{shown(file.name)}  [dim]id {file.id}{size}{renamed}[/dim]")
         else:
-            node.add(f"[dim]{escape(file.name)}  id {file.id} ({_why_not(file)})[/dim]")
+            node.add(f"[dim]{shown(file.name)}  id {file.id} ({_why_not(file)})[/dim]")
     console.print(tree)
 
 
 def _why_not(file: BatchFile) -> str:
+    if file.kind in (FileKind.VIDEO, FileKind.TEST):  # a locked video is still a video
+        return f"{file.kind.value}{', locked' if file.locked else ''}, not downloadable"
     if file.locked:
         return "locked"
-    if file.kind in (FileKind.VIDEO, FileKind.TEST):
-        return f"{file.kind.value}, not downloadable"
     return "not downloadable"
 
 
@@ -63,20 +63,20 @@ def _folder_node(folders: dict[tuple[str, ...], Tree], path: tuple[str, ...]) ->
     for depth in range(1, len(path) + 1):
         key = path[:depth]
         if key not in folders:
-            folders[key] = folders[key[:-1]].add(f"📁 {escape(key[-1])}")
+            folders[key] = folders[key[:-1]].add(f"📁 {shown(key[-1])}")
     return folders[path]
 
 
 def show_download(console: Console, result: DownloadResult) -> None:
     where = str(result.path) if result.path else "kept in the store"
     console.print(
-        f"[green]✓[/green] {escape(result.file.name)} ({format_bytes(result.stored.size)}, "
-        f"from {result.source}) → {escape(where)}\n  sha256 {result.stored.sha256}"
+        f"[green]✓[/green] {shown(result.file.name)} ({format_bytes(result.stored.size)}, "
+        f"from {result.source}) → {shown(where)}\n  sha256 {result.stored.sha256}"
     )
 
 
 def show_report(console: Console, report: SyncReport) -> None:
-    table = Table(title=f"Sync of {escape(report.org.name)} ({report.org.code.value})")
+    table = Table(title=f"Sync of {shown(report.org.name)} ({report.org.code.value})")
     for column in (
         "found",
         "downloaded",
@@ -105,8 +105,8 @@ def show_report(console: Console, report: SyncReport) -> None:
         )
     for batch_failure in report.batch_failures:
         console.print(
-            f"[red]✗[/red] batch {escape(batch_failure.batch_name)} ({batch_failure.batch_id}) "
-            f"could not be listed: {escape(batch_failure.reason)}"
+            f"[red]✗[/red] batch {shown(batch_failure.batch_name)} ({batch_failure.batch_id}) "
+            f"could not be listed: {shown(batch_failure.reason)}"
         )
     if report.failures:
         failures = Table(title="Failed files", title_style="red")
@@ -115,9 +115,9 @@ def show_report(console: Console, report: SyncReport) -> None:
         for failure in report.failures:
             failures.add_row(
                 str(failure.file_id),
-                escape(failure.batch_name),
-                escape(failure.name),
-                escape(failure.reason),
+                shown(failure.batch_name),
+                shown(failure.name),
+                shown(failure.reason),
             )
         console.print(failures)
 
@@ -144,7 +144,7 @@ def show_verify(console: Console, report: VerifyReport) -> None:
     for column in ("problem", "record", "blob", "detail"):
         problems.add_column(column)
     for row in rows[:VERIFY_ROWS_SHOWN]:
-        problems.add_row(*(escape(cell) for cell in row))
+        problems.add_row(*(shown(cell) for cell in row))
     console.print(problems)
     if len(rows) > VERIFY_ROWS_SHOWN:
         console.print(f"… and {len(rows) - VERIFY_ROWS_SHOWN} more (--json lists them all).")
@@ -161,7 +161,7 @@ def show_verify(console: Console, report: VerifyReport) -> None:
         f"and {_count(repaired.orphan_blobs_deleted, 'orphan blob')}."
     )
     for failure in repaired.failures:
-        console.print(f"[red]✗[/red] {escape(failure)}")
+        console.print(f"[red]✗[/red] {shown(failure)}")
 
 
 def _short(sha256: str) -> str:

@@ -11,6 +11,7 @@ from typing import Any
 from cpbatch.entrypoints.simulator.demo import demo_world
 from cpbatch.entrypoints.simulator.faults import FaultConfig
 from cpbatch.entrypoints.simulator.generated import generated_world
+from cpbatch.entrypoints.simulator.hostile_names import with_hostile_names
 from cpbatch.entrypoints.simulator.world import World
 
 _UNITS = {
@@ -41,6 +42,8 @@ _FAULT_ENV = {
     "latency_s": ("SIM_FAULT_LATENCY", float),
     "rate_stall": ("SIM_FAULT_STALL", float),
     "stall_s": ("SIM_FAULT_STALL_S", float),
+    "rate_trickle": ("SIM_FAULT_TRICKLE", float),
+    "trickle_s": ("SIM_FAULT_TRICKLE_S", float),
     "scope": ("SIM_FAULT_SCOPE", str),
     "seed": ("SIM_FAULT_SEED", int),
     "max_requests_per_second": ("SIM_MAX_RPS", float),
@@ -79,6 +82,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="add a file of this size (repeatable); demo world: in a folder of learnwell's "
         "physics course",
     )
+    parser.add_argument(
+        "--hostile-names",
+        action="store_true",
+        help="give every org, batch, folder and file a name with Rich markup, terminal "
+        "escapes and a newline (to test what clients print)",
+    )
     parser.add_argument("--ready-file", help="write base URL, tokens and pid here (mode 0600)")
     parser.add_argument(
         "--manifest",
@@ -96,6 +105,15 @@ def build_parser() -> argparse.ArgumentParser:
     faults.add_argument("--latency", dest="latency_s", type=float)
     faults.add_argument("--fault-stall", dest="rate_stall", type=float)
     faults.add_argument("--stall-seconds", dest="stall_s", type=float)
+    faults.add_argument(
+        "--fault-trickle", dest="rate_trickle", type=float, help="share of file bodies that "
+        "trickle: part of the body, then one byte every --trickle-seconds"
+    )  # fmt: skip
+    faults.add_argument("--trickle-seconds", dest="trickle_s", type=float)
+    faults.add_argument(
+        "--trickle-file-id", dest="trickle_file_ids", type=int, action="append",
+        help="this file always trickles (repeatable)",
+    )  # fmt: skip
     faults.add_argument("--fault-scope", dest="scope", choices=("all", "api", "files"))
     faults.add_argument("--fault-seed", dest="seed_faults", type=int)
     faults.add_argument("--fail-file-id", dest="fail_file_ids", type=int, action="append")
@@ -112,13 +130,23 @@ def fault_config(args: argparse.Namespace, environ: Mapping[str, str]) -> FaultC
             values[name] = flag
         elif environ.get(variable):
             values[name] = kind(environ[variable])
-    ids = args.fail_file_ids or [
-        int(part) for part in environ.get("SIM_FAULT_FAIL_FILE_IDS", "").split(",") if part.strip()
-    ]
-    return FaultConfig(fail_always_file_ids=frozenset(ids), **values)
+    failing = args.fail_file_ids or _ids(environ.get("SIM_FAULT_FAIL_FILE_IDS", ""))
+    trickling = args.trickle_file_ids or _ids(environ.get("SIM_FAULT_TRICKLE_FILE_IDS", ""))
+    return FaultConfig(
+        fail_always_file_ids=frozenset(failing), trickle_file_ids=frozenset(trickling), **values
+    )
+
+
+def _ids(text: str) -> list[int]:
+    return [int(part) for part in text.split(",") if part.strip()]
 
 
 def world_from(args: argparse.Namespace) -> World:
+    world = _chosen_world(args)
+    return with_hostile_names(world) if getattr(args, "hostile_names", False) else world
+
+
+def _chosen_world(args: argparse.Namespace) -> World:
     seed = args.seed
     if args.world == "demo":
         if seed is None:

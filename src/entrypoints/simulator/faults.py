@@ -10,13 +10,15 @@ from typing import Literal
 
 FaultScope = Literal["all", "api", "files"]
 RequestKind = Literal["api", "files"]
-BodyFault = Literal["reset", "truncate", "stall"]
+BodyFault = Literal["reset", "truncate", "stall", "trickle"]
 
 
 @dataclass(frozen=True, slots=True)
 class FaultConfig:
-    """Rates are probabilities per request (0.0-1.0). Body faults (reset, truncate, stall)
-    apply to file bodies only; the others to every request in `scope`."""
+    """Rates are probabilities per request (0.0-1.0). Body faults (reset, truncate, stall,
+    trickle) apply to file bodies only; the others to every request in `scope`. A trickle sends
+    part of the body, then one byte every `trickle_s` seconds (just inside a client's read
+    timeout, it never times out); `trickle_file_ids` trickle on every request."""
 
     rate_5xx: float = 0.0
     rate_429: float = 0.0
@@ -26,6 +28,9 @@ class FaultConfig:
     latency_s: float = 0.0
     rate_stall: float = 0.0
     stall_s: float = 0.0
+    rate_trickle: float = 0.0
+    trickle_s: float = 1.0
+    trickle_file_ids: frozenset[int] = frozenset()
     scope: FaultScope = "all"
     seed: int = 0
     fail_always_file_ids: frozenset[int] = frozenset()
@@ -44,8 +49,9 @@ class FaultPlan:
     html_body: bool = False
     retry_after_s: float | None = None
     body_fault: BodyFault | None = None
-    cut_fraction: float = 0.5  # where in the body a reset, truncation or stall happens
+    cut_fraction: float = 0.5  # where in the body a reset, truncation, stall or trickle happens
     stall_s: float = 0.0
+    trickle_s: float = 0.0
 
 
 NO_FAULT = FaultPlan()
@@ -84,6 +90,13 @@ class FaultInjector:
         config = self.config
         if file_id is not None and file_id in config.fail_always_file_ids:
             return FaultPlan(latency_s=config.latency_s, status=500)
+        if file_id is not None and file_id in config.trickle_file_ids:
+            return FaultPlan(
+                latency_s=config.latency_s,
+                body_fault="trickle",
+                cut_fraction=0.0,
+                trickle_s=config.trickle_s,
+            )
         if not config.covers(kind):
             return NO_FAULT
         draws = [self._rng.random() for _ in range(5)]
@@ -101,6 +114,7 @@ class FaultInjector:
             body_fault=body_fault,
             cut_fraction=0.2 + 0.6 * draws[3],
             stall_s=config.stall_s,
+            trickle_s=config.trickle_s,
         )
 
     def _body_fault(self, draw: float) -> BodyFault | None:
@@ -109,6 +123,7 @@ class FaultInjector:
             ("reset", config.rate_reset),
             ("truncate", config.rate_truncate),
             ("stall", config.rate_stall),
+            ("trickle", config.rate_trickle),
         )
         for fault, rate in candidates:
             if draw < rate:

@@ -1,4 +1,4 @@
-"""Streaming a file body in chunks, with the mid-body faults: reset, truncate, stall."""
+"""Streaming a file body in chunks, with the mid-body faults: reset, truncate, stall, trickle."""
 
 from __future__ import annotations
 
@@ -53,6 +53,15 @@ class FileBodyWriter:
             await response.write(piece)
             self._stats.file_bytes_sent += len(piece)
 
+    async def _trickle(
+        self, response: web.StreamResponse, doc: Document, window: tuple[int, int], every_s: float
+    ) -> None:
+        """One byte every `every_s` seconds until the end (or until the client gives up)."""
+        for position in range(*window):
+            await asyncio.sleep(every_s)
+            await self._write(response, doc, position, position + 1)
+        await response.write_eof()
+
     async def send(
         self,
         request: web.Request,
@@ -77,6 +86,9 @@ class FileBodyWriter:
                 return
             if fault == "stall":
                 await asyncio.sleep(plan.stall_s)
+            if fault == "trickle":
+                await self._trickle(response, doc, (cut, stop), plan.trickle_s)
+                return
             await self._write(response, doc, cut, stop)
             await response.write_eof()
         except ConnectionError:

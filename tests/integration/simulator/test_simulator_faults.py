@@ -87,6 +87,35 @@ async def test_stall_outlasts_the_clients_read_timeout(
             await response.read()
 
 
+async def test_trickle_sends_a_byte_at_a_time_inside_the_read_timeout(
+    sim: Simulator, http: aiohttp.ClientSession
+) -> None:
+    sim.faults = FaultConfig(rate_trickle=1.0, trickle_s=0.05, scope="files")
+    timeout = aiohttp.ClientTimeout(sock_read=2.0)
+    received = ones = 0
+    async with http.get(url_of(sim, BIG_FILE), timeout=timeout) as response:
+        promised = int(response.headers["Content-Length"])
+        while ones < 20:  # past the cut, one byte per read, and no read times out
+            size = len(await response.content.readany())
+            assert size > 0, "the body ended: it did not trickle"
+            ones = ones + 1 if size == 1 else 0
+            received += size
+    assert received < promised
+
+
+async def test_trickle_file_ids_trickle_on_every_request(
+    sim: Simulator, http: aiohttp.ClientSession
+) -> None:
+    doomed = next(e for e in sim.manifest("learnwell") if e["name"] == BIG_FILE)
+    sim.faults = FaultConfig(trickle_file_ids=frozenset({doomed["file_id"]}), trickle_s=0.01)
+    for headers in ({}, {"Range": "bytes=100-"}):
+        async with http.get(doomed["url"], headers=headers) as response:
+            assert len(await response.content.readany()) == 1
+            assert len(await response.content.readany()) == 1
+    async with http.get(url_of(sim, "Limits.pdf")) as response:
+        assert len(await response.read()) == int(response.headers["Content-Length"])
+
+
 async def test_latency_delays_answers(api: Api, sim: Simulator) -> None:
     sim.faults = FaultConfig(latency_s=0.2)
     started = time.monotonic()

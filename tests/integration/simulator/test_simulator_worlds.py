@@ -119,3 +119,17 @@ async def test_items_added_while_running_are_served(http: aiohttp.ClientSession)
         async with http.get(entry["url"]) as response:
             assert response.status == 200
             assert len(await response.read()) == 7000
+
+
+def test_hostile_names_are_a_world_option() -> None:
+    from cpbatch.entrypoints.simulator.cli_options import build_parser, world_from
+
+    plain = world_from(build_parser().parse_args([]))
+    hostile = world_from(build_parser().parse_args(["--hostile-names"]))
+    org = hostile.org_by_code("learnwell")
+    assert org is not None
+    assert "[/x]" in org.name
+    assert "\x1b]0;" in org.name
+    assert "\x1b[2J" in org.courses[0].name
+    names = {o.name for o in plain.orgs}
+    assert not any("\x1b" in name for name in names)

@@ -187,3 +187,53 @@ async def test_export_is_atomic_for_readers(blob_store: BlobStore, tmp_path: Pat
         done.set()
         watcher.join()
     assert seen <= {first, second}
+
+
+@pytest.mark.parametrize("linked", ["Org", "Org/Batch", "Org/Batch/Week 1"])
+async def test_export_never_writes_through_a_link_below_its_folder(
+    blob_store: BlobStore, tmp_path: Path, linked: str
+) -> None:
+    stored = await blob_store.put(stream([b"notes"]))
+    out, elsewhere = tmp_path / "out", tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (out / linked).parent.mkdir(parents=True, exist_ok=True)
+    (out / linked).symlink_to(elsewhere, target_is_directory=True)
+    destination = out / "Org" / "Batch" / "Week 1" / "notes.pdf"
+    for replace in (True, False):
+        with pytest.raises(StorageError, match=f"{out / linked} is a symbolic link"):
+            await blob_store.export(stored.sha256, destination, replace=replace, within=out)
+    assert list(elsewhere.rglob("*")) == []
+
+
+async def test_export_refuses_a_folder_replaced_by_a_link_between_runs(
+    blob_store: BlobStore, tmp_path: Path
+) -> None:
+    stored = await blob_store.put(stream([b"notes"]))
+    out, elsewhere = tmp_path / "out", tmp_path / "elsewhere"
+    destination = out / "Org" / "Batch" / "notes.pdf"
+    await blob_store.export(stored.sha256, destination, within=out)
+    (out / "Org").rename(elsewhere)
+    (out / "Org").symlink_to(elsewhere, target_is_directory=True)
+    with pytest.raises(StorageError, match="symbolic link"):
+        await blob_store.export(stored.sha256, destination, within=out)
+    assert sorted(p.name for p in (elsewhere / "Batch").iterdir()) == ["notes.pdf"]
+
+
+async def test_the_folder_exported_within_may_itself_be_a_link(
+    blob_store: BlobStore, tmp_path: Path
+) -> None:
+    stored = await blob_store.put(stream([b"notes"]))
+    real, chosen = tmp_path / "real", tmp_path / "chosen"
+    real.mkdir()
+    chosen.symlink_to(real, target_is_directory=True)  # the user's own choice of folder
+    await blob_store.export(stored.sha256, chosen / "Org" / "notes.pdf", within=chosen)
+    assert (real / "Org" / "notes.pdf").read_bytes() == b"notes"
+
+
+async def test_export_outside_its_folder_is_refused(blob_store: BlobStore, tmp_path: Path) -> None:
+    stored = await blob_store.put(stream([b"notes"]))
+    out = tmp_path / "out"
+    for destination in (tmp_path / "notes.pdf", out / ".." / "notes.pdf", out):
+        with pytest.raises(StorageError, match="not inside"):
+            await blob_store.export(stored.sha256, destination, within=out)
+    assert not (tmp_path / "notes.pdf").exists()

@@ -37,7 +37,7 @@ async def test_blobs_are_read_only_files_fanned_out_by_digest(
     expected = tmp_path / "blobs" / sha[:2] / sha[2:4] / sha
     assert stored.location == str(expected)
     assert expected.read_bytes() == b"hello"
-    assert stat.S_IMODE(expected.stat().st_mode) == 0o444
+    assert stat.S_IMODE(expected.stat().st_mode) == 0o400
 
 
 @pytest.mark.parametrize(

@@ -47,7 +47,8 @@ class FakeFileStream:
 
 
 class FakeClassPlus:
-    """ClassPlusGateway over in-memory orgs, batches and file bytes, with per-token grants."""
+    """CoursePlatform and OtpLogin over in-memory orgs, batches and file bytes, with grants
+    per token."""
 
     def __init__(
         self, *, chunk_size: int = 4, yield_per_chunk: bool = True, listed_sizes: bool = True

@@ -45,7 +45,9 @@ class InMemoryBlobStore:
     async def delete(self, sha256: str) -> None:
         self.blobs.pop(sha256, None)
 
-    async def export(self, sha256: str, destination: Path, *, replace: bool = True) -> None:
+    async def export(
+        self, sha256: str, destination: Path, *, replace: bool = True, within: Path | None = None
+    ) -> None:
         data = self._get(sha256)
         if not replace and destination.exists():
             return

@@ -39,6 +39,9 @@ def test_defaults_point_at_the_real_host_with_upstream_friendly_limits() -> None
         ("RETRY_MAX_WAIT", "forever"),
         ("LOGIN_EXPIRY_WARNING_DAYS", "-1"),
         ("LOGIN_EXPIRY_WARNING_DAYS", "soon"),
+        ("MIN_SPEED", "-1"),
+        ("MIN_SPEED", "fast"),
+        ("MIN_SPEED_TIME", "0"),
     ],
 )
 def test_a_bad_value_is_refused_naming_the_variable(name: str, value: str) -> None:
@@ -56,6 +59,18 @@ def test_sizes_take_units_and_flags_take_words() -> None:
     assert settings.max_file_size == 2 * 1024**3
     assert settings.cache_enabled is False
     assert settings.log_level == "DEBUG"
+
+
+def test_the_speed_floor_reaches_the_classplus_adapter_and_zero_turns_it_off() -> None:
+    defaults = classplus_settings(load_settings({}, env_file=None))
+    tuned = classplus_settings(
+        load_settings({"MIN_SPEED": "10K", "MIN_SPEED_TIME": "5"}, env_file=None)
+    )
+    off = classplus_settings(load_settings({"MIN_SPEED": "0"}, env_file=None))
+
+    assert (defaults.min_speed_bytes_s, defaults.min_speed_time_s) == (1024, 60.0)
+    assert (tuned.min_speed_bytes_s, tuned.min_speed_time_s) == (10 * 1024, 5.0)
+    assert off.min_speed_bytes_s == 0
 
 
 def test_read_timeout_and_retry_max_wait_reach_the_classplus_adapter() -> None:
