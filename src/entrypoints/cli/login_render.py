@@ -7,11 +7,11 @@ from datetime import datetime
 from typing import Any
 
 from rich.console import Console
-from rich.markup import escape
 from rich.table import Table
 
 from cpbatch.application.cli_logins import StoredLogin
 from cpbatch.domain.models import Org
+from cpbatch.entrypoints.cli.safe_text import shown
 
 
 def login_view(login: StoredLogin) -> dict[str, Any]:
@@ -24,9 +24,9 @@ def login_view(login: StoredLogin) -> dict[str, Any]:
 
 
 def show_logged_in(console: Console, org: Org, login: StoredLogin) -> None:
-    who = f" as {escape(login.account_name)}" if login.account_name else ""
+    who = f" as {shown(login.account_name)}" if login.account_name else ""
     console.print(
-        f"Logged in to {escape(org.name)} ({org.code.value}){who}; the token is stored "
+        f"Logged in to {shown(org.name)} ({org.code.value}){who}; the token is stored "
         f"encrypted, {_expiry(login.expires_at, None)}."
     )
 
@@ -53,7 +53,7 @@ def show_logins(console: Console, logins: list[StoredLogin], now: datetime) -> N
             table.add_row(login.org_code, "", "cannot be read: log in again")
             continue
         table.add_row(
-            login.org_code, escape(login.account_name or "?"), _expiry(login.expires_at, now)
+            login.org_code, shown(login.account_name or "?"), _expiry(login.expires_at, now)
         )
     console.print(table)
 
