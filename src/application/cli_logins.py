@@ -65,11 +65,30 @@ class CliLogins:
         self._warn_before = warn_before
         self._now = now
 
-    async def save(self, org_code: str, token: AccessToken) -> StoredLogin:
-        """Keep the token (proved by the caller) for the org, replacing any earlier one."""
+    async def check_key_for(self, org_code: str) -> None:
+        """Raises the CredentialError `save` would raise for the org, so that it comes before
+        an OTP is spent: the key the other stored logins are encrypted with cannot be used."""
         code = OrgCode.coerce(org_code).value
-        cipher = await self._keys.cipher(create=True)
-        assert cipher is not None  # create=True makes one
+        if await self._other_logins(code):
+            await self._keys.cipher(create=False)
+
+    async def save(self, org_code: str, token: AccessToken) -> StoredLogin:
+        """Keep the token (proved by the caller) for the org, replacing any earlier one.
+
+        With other logins stored, their key is the one used (a new key would leave them
+        unreadable): CredentialError when it cannot be. With none, a key that cannot be used
+        encrypts nothing worth keeping, and a new one replaces it."""
+        code = OrgCode.coerce(org_code).value
+        if await self._other_logins(code):
+            # No key at all: the others are unreadable already, and a new key harms nothing.
+            cipher = await self._keys.cipher(create=False) or await self._new_cipher()
+        else:
+            try:
+                cipher = await self._new_cipher()
+            except CredentialError:
+                log.warning("cli_login_key_replaced", reason="unusable_and_unused")
+                await self._keys.discard()
+                cipher = await self._new_cipher()
         await self._repository.save_credential(CLI_USER_ID, code, cipher.encrypt(token.secret))
         log.debug("cli_login_saved", org=code)
         return self._login(code, token)
@@ -116,6 +135,15 @@ class CliLogins:
             await self._keys.discard()
         log.debug("cli_login_forgotten", org=code, count=deleted)
         return deleted
+
+    async def _other_logins(self, code: str) -> bool:
+        return bool(set(await self._repository.credential_orgs(CLI_USER_ID)) - {code})
+
+    async def _new_cipher(self) -> SecretCipher:
+        """The key's cipher, made first when there is no key."""
+        cipher = await self._keys.cipher(create=True)
+        assert cipher is not None  # create=True makes one
+        return cipher
 
     def _login(self, code: str, token: AccessToken) -> StoredLogin:
         facts = self._read_token(token)

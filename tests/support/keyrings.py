@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import threading
 from pathlib import Path
 
 from keyring.backend import KeyringBackend
@@ -49,6 +50,22 @@ class LockedKeyring(InMemoryKeyring):
 
     def set_password(self, service: str, username: str, password: str) -> None:
         raise KeyringLocked("locked")
+
+
+class UnansweringKeyring(InMemoryKeyring):
+    """A keyring waiting on an unlock prompt nobody can see (a locked Secret Service on a
+    headless machine): every call blocks until the test releases it."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.released = threading.Event()
+
+    def get_password(self, service: str, username: str) -> str | None:
+        self.released.wait()
+        raise KeyringLocked("prompt dismissed")
+
+    def set_password(self, service: str, username: str, password: str) -> None:
+        self.get_password(service, username)
 
 
 class FileKeyring(InMemoryKeyring):

@@ -9,12 +9,13 @@ up with one key, the first one. Nothing here logs or raises the key.
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import secrets
 import stat
 from pathlib import Path
 
-from cpbatch.domain.errors import CredentialError
+from cpbatch.domain.errors import CredentialError, StorageError
 
 OWNER_ONLY = 0o600
 
@@ -31,6 +32,11 @@ class KeyFile:
         except FileNotFoundError:
             return None
         except OSError as error:
+            if error.errno == errno.ELOOP:
+                raise CredentialError(
+                    f"The key file {self.path} is a symbolic link, which is refused: delete it "
+                    "and log in again."
+                ) from None
             raise CredentialError(
                 f"The key file {self.path} cannot be read: {error.strerror}."
             ) from None
@@ -50,7 +56,20 @@ class KeyFile:
             raise CredentialError(f"The key file {self.path} is damaged.") from None
 
     def create(self, key: str) -> str:
-        """Store `key` unless a key file appeared meanwhile; returns the key in the file."""
+        """Store `key` unless a key file appeared meanwhile; returns the key in the file.
+        Raises StorageError when the file cannot be written."""
+        try:
+            self._create(key)
+        except OSError as error:
+            raise StorageError(
+                f"The key file {self.path} cannot be written: {error.strerror}."
+            ) from None
+        found = self.read()
+        if found is None:
+            raise CredentialError(f"The key file {self.path} vanished as it was created.")
+        return found
+
+    def _create(self, key: str) -> None:
         self.path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
         temporary = self.path.with_name(f".{self.path.name}.{secrets.token_hex(8)}.tmp")
         fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, OWNER_ONLY)
@@ -69,10 +88,6 @@ class KeyFile:
         finally:
             temporary.unlink(missing_ok=True)
         _sync_folder(self.path.parent)
-        found = self.read()
-        if found is None:
-            raise CredentialError(f"The key file {self.path} vanished as it was created.")
-        return found
 
     def delete(self) -> None:
         self.path.unlink(missing_ok=True)

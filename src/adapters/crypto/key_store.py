@@ -3,8 +3,9 @@ the OS keyring where one is usable, otherwise in a 0600 key file in DATA_DIR, be
 
 Where a key is looked for, in order: the key file (once made, it stays the key, even if a
 keyring appears later), then the keyring. A new key goes to the keyring when it takes and
-gives it back, else to the file. The keyring entry is named after DATA_DIR, like the file
-lives in it: two data folders never share (or delete) each other's key.
+gives it back, else to the file; a keyring that fails or does not answer while a new key is
+being made gets no say, and the key goes to the file. The keyring entry is named after
+DATA_DIR, like the file lives in it: two data folders never share (or delete) each other's key.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from cryptography.fernet import Fernet
 
 from cpbatch.adapters.crypto.fernet_cipher import FernetCipher, generate_secret_key
 from cpbatch.adapters.crypto.key_file import KeyFile
-from cpbatch.adapters.crypto.os_keyring import OsKeyring
+from cpbatch.adapters.crypto.os_keyring import DEFAULT_TIMEOUT_S, OsKeyring
 from cpbatch.domain.errors import CredentialError
 
 if TYPE_CHECKING:
@@ -32,10 +33,15 @@ KEY_FILE_NAME = "cli-login.key"
 
 
 class LoginKeyStore:
-    def __init__(self, data_dir: Path, keyring_backend: KeyringBackend | None = None) -> None:
+    def __init__(
+        self,
+        data_dir: Path,
+        keyring_backend: KeyringBackend | None = None,
+        keyring_timeout: float = DEFAULT_TIMEOUT_S,
+    ) -> None:
         folder = data_dir.expanduser().absolute()
         self.key_file = KeyFile(folder / KEY_FILE_NAME)
-        self.keyring = OsKeyring(f"cli-login-key:{folder}", keyring_backend)
+        self.keyring = OsKeyring(f"cli-login-key:{folder}", keyring_backend, keyring_timeout)
         self._cipher: FernetCipher | None = None
 
     async def cipher(self, *, create: bool) -> FernetCipher | None:
@@ -55,7 +61,12 @@ class LoginKeyStore:
             return key
         keyring_usable = self.keyring.usable()
         if keyring_usable:
-            key = self.keyring.read()
+            try:
+                key = self.keyring.read()
+            except CredentialError:
+                if not create:
+                    raise
+                keyring_usable = False  # the caller made sure no stored login needs its key
             if key is not None:
                 return key
         if not create:

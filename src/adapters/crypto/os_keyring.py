@@ -2,13 +2,19 @@
 Secret Service, KWallet) through `keyring`.
 
 `keyring` is imported only when a key is looked up: it costs ~0.1 s, which a command given
-its token never needs. Backends raise more than KeyringError (D-Bus errors, for one), so any
-exception of a backend counts as the keyring failing; its type is reported, never a value.
+its token never needs. Backends raise more than KeyringError (D-Bus errors, for one), and a
+bad PYTHON_KEYRING_BACKEND fails on loading, so any exception of keyring counts as the keyring
+failing; its type is reported, never a value. A locked Secret Service asks for its password in
+a desktop prompt and waits for it, forever on a machine with no desktop: every call is given
+`timeout` seconds, in a daemon thread that is left behind (it cannot be cancelled) if it takes
+longer, and then counts as failing.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import threading
+from collections.abc import Callable
+from typing import TYPE_CHECKING, TypeVar
 
 import structlog
 
@@ -20,48 +26,75 @@ if TYPE_CHECKING:
 log = structlog.get_logger(__name__)
 
 SERVICE = "cpbatch"
+DEFAULT_TIMEOUT_S = 30.0  # time enough to type the keyring's password into its prompt
+
+T = TypeVar("T")
+
+
+class KeyringUnanswered(Exception):
+    """The keyring did not answer within the timeout."""
 
 
 class OsKeyring:
     """One entry (SERVICE, `entry`) of a keyring backend: the configured one by default
     (PYTHON_KEYRING_BACKEND, keyring's config file, else the best the system offers)."""
 
-    def __init__(self, entry: str, backend: KeyringBackend | None = None) -> None:
+    def __init__(
+        self,
+        entry: str,
+        backend: KeyringBackend | None = None,
+        timeout: float = DEFAULT_TIMEOUT_S,
+    ) -> None:
         self.entry = entry
         self._backend = backend
+        self._timeout = timeout
 
     def usable(self) -> bool:
-        """False where keyring found no backend (headless machines), or was set to the null
-        one (`keyring --disable`): a key there would be lost at once."""
+        """False where keyring found no backend (headless machines), was set to the null one
+        (`keyring --disable`), or cannot load the one it was set to: a key there would be lost
+        at once."""
         from keyring.backends import fail, null
 
-        return not isinstance(self._keyring(), fail.Keyring | null.Keyring)
+        try:
+            backend = self._answer(self._keyring)
+        except Exception as error:
+            log.warning("keyring_unavailable", error_type=type(error).__name__)
+            return False
+        return not isinstance(backend, fail.Keyring | null.Keyring)
 
     def read(self) -> str | None:
-        """Raises CredentialError when the keyring does not answer (locked, refused)."""
+        """Raises CredentialError when the keyring does not answer (locked, refused, no
+        answer within the timeout)."""
         try:
-            return self._keyring().get_password(SERVICE, self.entry)
+            return self._answer(lambda: self._keyring().get_password(SERVICE, self.entry))
         except Exception as error:
             log.warning("keyring_unreadable", error_type=type(error).__name__)
             raise CredentialError(
-                f"The OS keyring did not give the login key ({type(error).__name__}): unlock "
-                "it and try again; or set PYTHON_KEYRING_BACKEND=keyring.backends.null.Keyring "
-                "to keep a new key in a file instead (then log in again)."
+                f"The OS keyring did not give the login key ({_why(error)}): unlock it and try "
+                "again; or set PYTHON_KEYRING_BACKEND=keyring.backends.null.Keyring to keep a "
+                "new key in a file instead (then log in again)."
             ) from None
 
     def store(self, key: str) -> bool:
         """Whether the keyring now holds `key` (read back: some backends drop writes)."""
-        try:
+
+        def store_and_read_back() -> bool:
             self._keyring().set_password(SERVICE, self.entry, key)
             return self._keyring().get_password(SERVICE, self.entry) == key
+
+        try:
+            return self._answer(store_and_read_back)
         except Exception as error:
             log.warning("keyring_refused_key", error_type=type(error).__name__)
             return False
 
     def delete(self) -> None:
-        try:
+        def delete_if_there() -> None:
             if self._keyring().get_password(SERVICE, self.entry) is not None:
                 self._keyring().delete_password(SERVICE, self.entry)
+
+        try:
+            self._answer(delete_if_there)
         except Exception as error:
             log.warning("keyring_delete_failed", error_type=type(error).__name__)
 
@@ -71,3 +104,29 @@ class OsKeyring:
 
             self._backend = keyring.get_keyring()
         return self._backend
+
+    def _answer(self, call: Callable[[], T]) -> T:
+        """`call()`, or KeyringUnanswered once the timeout has passed."""
+        outcome: list[T] = []
+        failure: list[BaseException] = []
+
+        def run() -> None:
+            try:
+                outcome.append(call())
+            except BaseException as error:  # handed to the waiting thread
+                failure.append(error)
+
+        worker = threading.Thread(target=run, name="cpbatch-keyring", daemon=True)
+        worker.start()
+        worker.join(self._timeout)
+        if worker.is_alive():
+            raise KeyringUnanswered
+        if failure:
+            raise failure[0]
+        return outcome[0]
+
+
+def _why(error: Exception) -> str:
+    if isinstance(error, KeyringUnanswered):
+        return "it did not answer: locked, and waiting on a password prompt nobody can see?"
+    return type(error).__name__

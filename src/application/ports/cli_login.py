@@ -17,7 +17,9 @@ class LoginKeys(Protocol):
     async def cipher(self, *, create: bool) -> SecretCipher | None:
         """A cipher with the key; when there is no key yet, a new one if `create`, else None.
         Raises CredentialError when a key exists but cannot be used (damaged, readable by
-        other users, a keyring that refuses to answer); never creates a second key then."""
+        other users, a keyring that refuses or does not answer). With `create`, a keyring that
+        fails is passed over and a new key is kept elsewhere: a caller with stored logins asks
+        without `create` first, so that their key is never replaced."""
         ...
 
     async def discard(self) -> None:

@@ -14,6 +14,7 @@ from cpbatch.domain.models import Org
 from cpbatch.entrypoints.bootstrap import resolved
 from cpbatch.entrypoints.cli import login_render, prompts
 from cpbatch.entrypoints.cli.exit_codes import ExitCode
+from cpbatch.entrypoints.cli.safe_text import visible
 from cpbatch.entrypoints.cli.token_source import FROM_STDIN
 
 if TYPE_CHECKING:
@@ -23,11 +24,12 @@ if TYPE_CHECKING:
 async def login(ctx: CommandContext) -> ExitCode:
     lookup_org = await resolved(ctx.container.lookup_org())
     org = await lookup_org.execute(ctx.args.org_code)
+    logins = await resolved(ctx.container.cli_logins())
+    await logins.check_key_for(org.code.value)  # before ClassPlus texts an OTP for nothing
     if ctx.args.token:  # a token the user already has, proved like a fresh one
         token = await _given_token(ctx, org)
     else:
         token = await _token_by_otp(ctx, org)
-    logins = await resolved(ctx.container.cli_logins())
     stored = await logins.save(org.code.value, token)
     if ctx.args.json:
         ctx.emit_json(login_render.login_view(stored))
@@ -58,7 +60,8 @@ async def status(ctx: CommandContext) -> ExitCode:
 
 async def _token_by_otp(ctx: CommandContext, org: Org) -> AccessToken:
     mobile = prompts.ask(
-        f"Mobile number registered with {org.name}: ", "No mobile number given: not logged in."
+        f"Mobile number registered with {visible(org.name)}: ",
+        "No mobile number given: not logged in.",
     )
     request_otp = await resolved(ctx.container.request_otp())
     session_id = await request_otp.execute(org, mobile)

@@ -1,17 +1,22 @@
 """`cpbatch login`, `logout`, `status` and the stored login every command falls back to, run as
-a subprocess against the simulator's OTP flow. No usable OS keyring here: the key is a file."""
+a subprocess against the simulator's OTP flow. The harness gives the CLI keyring's null backend
+(never the keyring of the machine running the tests), so the key is a file unless a test says
+otherwise."""
 
 from __future__ import annotations
 
 import asyncio
 import os
+import sqlite3
 import stat
 
 import pytest
+from cryptography.fernet import Fernet
 
 from support.cli.harness import Cli
 from support.cli.login import (
     ASHA,
+    ROHAN,
     STRANGER,
     answers,
     next_otp,
@@ -31,6 +36,15 @@ def key_file(cli: Cli):
 async def logged_in(cli: Cli) -> None:
     result = await cli("login", "learnwell", stdin=answers(ASHA, next_otp(cli.sim, ASHA)))
     assert result.code == 0, result.stderr
+
+
+def replace_stored_ciphertext(cli: Cli, ciphertext: bytes) -> None:
+    with sqlite3.connect(cli.data_dir / "metadata.sqlite3") as db:
+        changed = db.execute(
+            "UPDATE credentials SET ciphertext = ? WHERE user_id = 0 AND org_code = 'learnwell'",
+            (ciphertext,),
+        ).rowcount
+    assert changed == 1
 
 
 async def test_login_with_an_otp_then_commands_need_no_token(cli: Cli) -> None:
@@ -100,6 +114,18 @@ async def test_the_otp_is_never_echoed_on_a_terminal(cli: Cli) -> None:
     otp_shown = next_otp(cli.sim, ASHA) in run.output
     assert not otp_shown  # ...except the OTP (not quoted here: a failure would print it)
     assert "Logged in to LearnWell Academy" in run.output
+
+
+async def test_a_token_typed_for_token_dash_is_never_echoed(cli: Cli) -> None:
+    token = cli.sim.token_for("learnwell")
+
+    run = await asyncio.to_thread(
+        run_on_terminal, cli, ["batches", "learnwell", "--token", "-"], [("token", lambda: token)]
+    )
+
+    assert run.code == 0, run.output
+    assert "Physics Complete Course" in run.output
+    assert token not in run.output
 
 
 async def test_a_token_from_standard_input(cli: Cli) -> None:
@@ -188,6 +214,84 @@ async def test_a_given_token_wins_over_the_stored_login_and_does_not_warn(cli: C
 
     assert result.code == 3  # the forged CLASSPLUS_TOKEN was used, not the good stored one
     assert "Warning" not in result.stderr
+
+
+async def test_an_expired_stored_login_asks_to_log_in_again(cli: Cli) -> None:
+    await logged_in(cli)
+    key = key_file(cli).read_bytes().strip()
+    expired = cli.sim.expired_token("learnwell")
+    replace_stored_ciphertext(cli, Fernet(key).encrypt(expired.encode()))
+
+    result = await cli("batches", "learnwell")
+    status = await cli("status")
+
+    assert result.code == 3
+    assert "Your login to 'learnwell' expired on" in result.stderr
+    assert "cpbatch login learnwell" in result.stderr
+    assert "expired on" in status.stdout
+    for shown in (result, status):
+        assert expired not in shown.stdout + shown.stderr
+
+
+async def test_a_damaged_stored_login_is_reported_and_listed_unreadable(cli: Cli) -> None:
+    await logged_in(cli)
+    replace_stored_ciphertext(cli, b"gAAAAA-damaged")
+
+    result = await cli("sync", "learnwell", "--dry-run")
+    status = await cli("status", "--json")
+
+    assert result.code == 3
+    assert "The stored login for 'learnwell' cannot be read" in result.stderr
+    assert status.code == 0, status.stderr
+    assert status.json()["logins"] == [
+        {"org_code": "learnwell", "account_name": None, "expires_at": None, "readable": False}
+    ]
+    again = await cli("login", "learnwell", stdin=answers(ASHA, next_otp(cli.sim, ASHA)))
+    assert again.code == 0, again.stderr
+    assert (await cli("batches", "learnwell")).code == 0
+
+
+async def test_a_key_problem_stops_a_login_before_an_otp_is_spent(cli: Cli) -> None:
+    await logged_in(cli)
+    key_file(cli).chmod(0o644)  # brightpath's login must share learnwell's key, unusable now
+    asked_before = cli.sim.stats.requests["otp_generate"]
+
+    result = await cli("login", "brightpath", stdin=answers(ROHAN, next_otp(cli.sim, ROHAN)))
+
+    assert result.code == 3
+    assert "can be read by other users" in result.stderr
+    assert OTP_PROMPT not in result.stderr
+    assert cli.sim.stats.requests["otp_generate"] == asked_before
+
+
+async def test_a_key_no_stored_login_uses_is_replaced_by_the_next_login(cli: Cli) -> None:
+    cli.data_dir.mkdir(mode=0o700)
+    key_file(cli).write_text("left over, and damaged\n")
+    key_file(cli).chmod(0o644)
+
+    await logged_in(cli)
+
+    assert stat.S_IMODE(os.stat(key_file(cli)).st_mode) == 0o600
+    assert (await cli("batches", "learnwell")).code == 0
+
+
+@pytest.mark.parametrize(
+    "backend",
+    [
+        "keyring.backends.fail.Keyring",  # keyring's answer on a headless machine
+        "no.such.KeyringBackend",  # a keyring setting that cannot be loaded
+    ],
+)
+async def test_without_a_usable_keyring_the_key_is_a_file(cli: Cli, backend: str) -> None:
+    cli.extra_env["PYTHON_KEYRING_BACKEND"] = backend
+
+    await logged_in(cli)
+    batches = await cli("batches", "learnwell")
+
+    assert batches.code == 0, batches.stderr
+    assert stat.S_IMODE(os.stat(key_file(cli)).st_mode) == 0o600
+    assert (await cli("logout")).code == 0
+    assert not key_file(cli).exists()
 
 
 async def test_the_os_keyring_keeps_the_key_when_one_is_usable(cli: Cli, tmp_path) -> None:

@@ -41,6 +41,9 @@ class Cli:
             DATA_DIR=str(self.data_dir),
             DOWNLOAD_DIR=str(self.downloads),
             COLUMNS="200",
+            # Never the keyring of the machine running the tests: the CLI login key is a file
+            # unless a test sets another backend.
+            PYTHON_KEYRING_BACKEND="keyring.backends.null.Keyring",
         )
         if token is not None:
             env["CLASSPLUS_TOKEN"] = token

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import fcntl
 import os
 import pty
 import select
 import subprocess
 import sys
+import termios
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -18,6 +20,7 @@ from cpbatch.entrypoints.simulator.otp import MAX_GENERATES_PER_IDENTIFIER, expe
 from support.cli.harness import Cli
 
 ASHA = "9000000001"  # a learnwell student of the demo world
+ROHAN = "9000000002"  # a brightpath student
 STRANGER = "9000000099"  # registered nowhere
 
 
@@ -60,7 +63,10 @@ def run_on_terminal(
         stdout=slave,
         stderr=slave,
         env=cli.env(None),
-        start_new_session=True,  # no controlling terminal of ours for getpass to find
+        # Its own session, with the pseudo-terminal as its controlling terminal: getpass
+        # opens /dev/tty as it would in a person's terminal.
+        start_new_session=True,
+        preexec_fn=_take_the_terminal,
     )
     os.close(slave)
     output, pending, deadline = b"", list(replies), time.monotonic() + 60
@@ -83,3 +89,7 @@ def run_on_terminal(
             process.kill()
         os.close(master)
     return TerminalRun(code, output.decode(errors="replace").replace("\r\n", "\n"))
+
+
+def _take_the_terminal() -> None:
+    fcntl.ioctl(0, termios.TIOCSCTTY, 0)

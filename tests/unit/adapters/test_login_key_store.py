@@ -13,7 +13,12 @@ from keyring.backends import fail
 from cpbatch.adapters.crypto.key_file import KeyFile
 from cpbatch.adapters.crypto.key_store import KEY_FILE_NAME, LoginKeyStore
 from cpbatch.domain.errors import CredentialError
-from support.keyrings import ForgetfulKeyring, InMemoryKeyring, LockedKeyring
+from support.keyrings import (
+    ForgetfulKeyring,
+    InMemoryKeyring,
+    LockedKeyring,
+    UnansweringKeyring,
+)
 
 TOKEN = "eyJhbGciOiJIUzM4NCJ9.eyJpZCI6MX0.c2lnbmF0dXJlLW9mLWEtdG9rZW4"
 
@@ -67,13 +72,35 @@ async def test_a_keyring_that_drops_the_key_is_not_trusted_with_it(tmp_path: Pat
     assert (tmp_path / KEY_FILE_NAME).exists()
 
 
-async def test_a_locked_keyring_is_an_error_and_no_second_key_is_made(tmp_path: Path):
+async def test_a_locked_keyring_is_an_error_when_the_key_is_looked_for(tmp_path: Path):
     store = LoginKeyStore(tmp_path, LockedKeyring())
 
     with pytest.raises(CredentialError, match="OS keyring") as error:
-        await store.cipher(create=True)
+        await store.cipher(create=False)  # the key of stored logins may be in there
 
     assert "KeyringLocked" in str(error.value)
+    assert not (tmp_path / KEY_FILE_NAME).exists()
+
+
+async def test_a_new_key_goes_to_the_file_when_the_keyring_fails(tmp_path: Path):
+    await round_trip(
+        LoginKeyStore(tmp_path, LockedKeyring()), LoginKeyStore(tmp_path, LockedKeyring())
+    )
+
+    assert stat.S_IMODE((tmp_path / KEY_FILE_NAME).stat().st_mode) == 0o600
+
+
+async def test_a_keyring_that_never_answers_is_given_up_on(tmp_path: Path):
+    keyring = UnansweringKeyring()  # waiting on an unlock prompt nobody can see
+    try:
+        with pytest.raises(CredentialError, match="did not answer"):
+            await LoginKeyStore(tmp_path, keyring, keyring_timeout=0.05).cipher(create=False)
+        made = await LoginKeyStore(tmp_path, keyring, keyring_timeout=0.05).cipher(create=True)
+        await LoginKeyStore(tmp_path, keyring, keyring_timeout=0.05).discard()
+    finally:
+        keyring.released.set()
+
+    assert made is not None
     assert not (tmp_path / KEY_FILE_NAME).exists()
 
 

@@ -31,6 +31,26 @@ class FakeKeys:
         self.current = None
 
 
+class UnreachableKeys(FakeKeys):
+    """The key exists but cannot be had now (a keyring that does not answer, a key file
+    others may read); a new key could still be made."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.reachable = False
+        self.discarded = 0
+
+    async def cipher(self, *, create: bool) -> FernetCipher | None:
+        if not self.reachable:
+            raise CredentialError("The key cannot be used.")
+        return await super().cipher(create=create)
+
+    async def discard(self) -> None:
+        self.discarded += 1
+        self.reachable = True
+        await super().discard()
+
+
 def logins_expiring_at(
     expires_at: datetime | None, repository: InMemoryCredentialRepository | None = None
 ) -> tuple[CliLogins, InMemoryCredentialRepository, FakeKeys]:
@@ -115,3 +135,38 @@ async def test_logout_of_the_last_org_discards_the_key_and_leaves_bot_users_alon
     assert keys.current is None
     assert list(repository.rows) == [(42, "learnwell")]
     assert await logins.logins() == []
+
+
+def logins_with(repository: InMemoryCredentialRepository, keys: FakeKeys) -> CliLogins:
+    return CliLogins(
+        repository, keys, lambda token: TokenFacts("Asha", None), timedelta(days=3), lambda: NOW
+    )
+
+
+async def test_a_login_never_makes_a_new_key_the_other_logins_cannot_use():
+    repository = InMemoryCredentialRepository()
+    await logins_with(repository, FakeKeys()).save("learnwell", TOKEN)
+    before = dict(repository.rows)
+    keys = UnreachableKeys()
+    logins = logins_with(repository, keys)
+
+    with pytest.raises(CredentialError):
+        await logins.check_key_for("brightpath")
+    with pytest.raises(CredentialError):
+        await logins.save("brightpath", TOKEN)
+
+    assert repository.rows == before
+    assert keys.discarded == 0
+
+
+async def test_with_no_other_login_an_unusable_key_is_replaced():
+    repository = InMemoryCredentialRepository()
+    await logins_with(repository, FakeKeys()).save("learnwell", TOKEN)
+    keys = UnreachableKeys()
+    logins = logins_with(repository, keys)
+
+    await logins.check_key_for("learnwell")  # only its own login would be replaced: go on
+    await logins.save("learnwell", TOKEN)
+
+    assert keys.discarded == 1
+    assert (await logins.token_for("learnwell")).token == TOKEN
