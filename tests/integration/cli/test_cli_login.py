@@ -16,6 +16,7 @@ from cryptography.fernet import Fernet
 from support.cli.harness import Cli
 from support.cli.login import (
     ASHA,
+    CTRL_C,
     ROHAN,
     STRANGER,
     answers,
@@ -114,6 +115,24 @@ async def test_the_otp_is_never_echoed_on_a_terminal(cli: Cli) -> None:
     otp_shown = next_otp(cli.sim, ASHA) in run.output
     assert not otp_shown  # ...except the OTP (not quoted here: a failure would print it)
     assert "Logged in to LearnWell Academy" in run.output
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [[("Mobile number", CTRL_C)], [("Mobile number", ASHA), (OTP_PROMPT, CTRL_C)]],
+    ids=["at the mobile prompt", "at the OTP prompt"],
+)
+async def test_ctrl_c_at_a_prompt_ends_the_login_and_echo_comes_back(
+    cli: Cli, typed: list[tuple[str, str]]
+) -> None:
+    replies = [(prompt, lambda text=text: text) for prompt, text in typed]
+
+    run = await asyncio.to_thread(run_on_terminal, cli, ["login", "learnwell"], replies)
+
+    assert run.code == 130, run.output
+    assert "Interrupted." in run.output
+    assert run.echoes_after
+    assert (await cli("status", "--json")).json() == {"logins": []}
 
 
 async def test_a_token_typed_for_token_dash_is_never_echoed(cli: Cli) -> None:
@@ -279,6 +298,7 @@ async def test_a_key_no_stored_login_uses_is_replaced_by_the_next_login(cli: Cli
     "backend",
     [
         "keyring.backends.fail.Keyring",  # keyring's answer on a headless machine
+        "keyring.backends.chainer.ChainerBackend",  # a chain of no usable backend
         "no.such.KeyringBackend",  # a keyring setting that cannot be loaded
     ],
 )

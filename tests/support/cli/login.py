@@ -22,6 +22,7 @@ from support.cli.harness import Cli
 ASHA = "9000000001"  # a learnwell student of the demo world
 ROHAN = "9000000002"  # a brightpath student
 STRANGER = "9000000099"  # registered nowhere
+CTRL_C = "\x03"  # typed as it is, without Enter
 
 
 def next_otp(sim: Simulator, mobile: str) -> str:
@@ -48,6 +49,7 @@ async def use_up_otps(sim: Simulator, org_code: str, mobile: str) -> None:
 class TerminalRun:
     code: int
     output: str  # everything the terminal showed: prompts, echoed keys, stdout and stderr
+    echoes_after: bool  # the terminal echoes typing again once the program has ended
 
 
 def run_on_terminal(
@@ -82,13 +84,15 @@ def run_on_terminal(
                 break
             output += chunk
             if pending and pending[0][0].encode() in output:
-                os.write(master, pending.pop(0)[1]().encode() + b"\n")
+                reply = pending.pop(0)[1]()
+                os.write(master, reply.encode() + (b"" if reply == CTRL_C else b"\n"))
         code = process.wait(timeout=10)
+        echoes_after = bool(termios.tcgetattr(master)[3] & termios.ECHO)
     finally:
         if process.poll() is None:
             process.kill()
         os.close(master)
-    return TerminalRun(code, output.decode(errors="replace").replace("\r\n", "\n"))
+    return TerminalRun(code, output.decode(errors="replace").replace("\r\n", "\n"), echoes_after)
 
 
 def _take_the_terminal() -> None:
