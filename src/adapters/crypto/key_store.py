@@ -11,6 +11,8 @@ DATA_DIR, like the file lives in it: two data folders never share (or delete) ea
 from __future__ import annotations
 
 import asyncio
+import contextlib
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -36,7 +38,7 @@ class LoginKeyStore:
     def __init__(
         self,
         data_dir: Path,
-        keyring_backend: KeyringBackend | None = None,
+        keyring_backend: KeyringBackend | Callable[[], KeyringBackend] | None = None,
         keyring_timeout: float = DEFAULT_TIMEOUT_S,
     ) -> None:
         folder = data_dir.expanduser().absolute()
@@ -59,18 +61,15 @@ class LoginKeyStore:
         key = self.key_file.read()
         if key is not None:
             return key
-        keyring_usable = self.keyring.usable()
-        if keyring_usable:
-            try:
-                key = self.keyring.read()
-            except CredentialError:
-                if not create:
-                    raise
-                keyring_usable = False  # the caller made sure no stored login needs its key
-            if key is not None:
-                return key
-        if not create:
-            return None
+        try:
+            keyring_usable = self.keyring.usable()
+            key = self.keyring.read() if keyring_usable else None
+        except CredentialError:
+            if not create:
+                raise
+            keyring_usable = False  # the caller made sure no stored login needs its key
+        if key is not None or not create:
+            return key
         key = generate_secret_key()
         if keyring_usable and self.keyring.store(key):
             log.info("login_key_created", kept_in="keyring")
@@ -80,8 +79,9 @@ class LoginKeyStore:
 
     def _discard(self) -> None:
         self.key_file.delete()
-        if self.keyring.usable():
-            self.keyring.delete()
+        with contextlib.suppress(CredentialError):  # logged: nothing more to do about it
+            if self.keyring.usable():
+                self.keyring.delete()
 
 
 def _checked(key: str) -> str:

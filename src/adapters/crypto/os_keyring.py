@@ -36,27 +36,31 @@ class KeyringUnanswered(Exception):
 
 
 class OsKeyring:
-    """One entry (SERVICE, `entry`) of a keyring backend: the configured one by default
-    (PYTHON_KEYRING_BACKEND, keyring's config file, else the best the system offers)."""
+    """One entry (SERVICE, `entry`) of a keyring backend: `backend`, or the one `backend()`
+    finds; by default keyring's (PYTHON_KEYRING_BACKEND, its config file, else the best the
+    system offers), looked for on first use."""
 
     def __init__(
         self,
         entry: str,
-        backend: KeyringBackend | None = None,
+        backend: KeyringBackend | Callable[[], KeyringBackend] | None = None,
         timeout: float = DEFAULT_TIMEOUT_S,
     ) -> None:
         self.entry = entry
-        self._backend = backend
+        self._backend = None if callable(backend) else backend
+        self._find_backend = backend if callable(backend) else _configured_backend
         self._timeout = timeout
 
     def usable(self) -> bool:
         """False where keyring found no backend (headless machines), was set to the null one
         (`keyring --disable`), or cannot load the one it was set to: a key there would be lost
-        at once."""
+        at once. Raises CredentialError when looking for a backend gets no answer."""
         from keyring.backends import fail, null
 
         try:
             backend = self._answer(self._keyring)
+        except KeyringUnanswered as error:
+            raise _unanswered(error) from None
         except Exception as error:
             log.warning("keyring_unavailable", error_type=type(error).__name__)
             return False
@@ -68,12 +72,7 @@ class OsKeyring:
         try:
             return self._answer(lambda: self._keyring().get_password(SERVICE, self.entry))
         except Exception as error:
-            log.warning("keyring_unreadable", error_type=type(error).__name__)
-            raise CredentialError(
-                f"The OS keyring did not give the login key ({_why(error)}): unlock it and try "
-                "again; or set PYTHON_KEYRING_BACKEND=keyring.backends.null.Keyring to keep a "
-                "new key in a file instead (then log in again)."
-            ) from None
+            raise _unanswered(error) from None
 
     def store(self, key: str) -> bool:
         """Whether the keyring now holds `key` (read back: some backends drop writes)."""
@@ -100,9 +99,7 @@ class OsKeyring:
 
     def _keyring(self) -> KeyringBackend:
         if self._backend is None:
-            import keyring
-
-            self._backend = keyring.get_keyring()
+            self._backend = self._find_backend()
         return self._backend
 
     def _answer(self, call: Callable[[], T]) -> T:
@@ -126,7 +123,21 @@ class OsKeyring:
         return outcome[0]
 
 
-def _why(error: Exception) -> str:
-    if isinstance(error, KeyringUnanswered):
-        return "it did not answer: locked, and waiting on a password prompt nobody can see?"
-    return type(error).__name__
+def _configured_backend() -> KeyringBackend:
+    import keyring
+
+    return keyring.get_keyring()
+
+
+def _unanswered(error: Exception) -> CredentialError:
+    log.warning("keyring_unreadable", error_type=type(error).__name__)
+    why = (
+        "it did not answer: locked, and waiting on a password prompt nobody can see?"
+        if isinstance(error, KeyringUnanswered)
+        else type(error).__name__
+    )
+    return CredentialError(
+        f"The OS keyring did not give the login key ({why}): unlock it and try again; or set "
+        "PYTHON_KEYRING_BACKEND=keyring.backends.null.Keyring to keep a new key in a file "
+        "instead (then log in again)."
+    )

@@ -14,7 +14,7 @@ import getpass
 import signal
 import sys
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 
 from cpbatch.domain.errors import ValidationError
@@ -24,19 +24,21 @@ MAX_ANSWER_CHARS = 16384
 
 def ask(prompt: str, missing: str) -> str:
     """One visible line; ValidationError(`missing`) at end of input or for a blank answer."""
-    _prompt(prompt)
-    return _answer(_waiting(lambda: sys.stdin.readline(MAX_ANSWER_CHARS)), missing)
+    with _ctrl_c_interrupts():
+        _prompt(prompt)
+        return _answer(sys.stdin.readline(MAX_ANSWER_CHARS), missing)
 
 
 def ask_secret(prompt: str, missing: str) -> str:
     """One line that is never echoed: getpass on a terminal, a plain line from a pipe."""
-    if sys.stdin.isatty():
+    with _ctrl_c_interrupts():
+        if not sys.stdin.isatty():
+            _prompt(prompt)
+            return _answer(sys.stdin.readline(MAX_ANSWER_CHARS), missing)
         try:
-            return _answer(_waiting(lambda: getpass.getpass(prompt, stream=sys.stderr)), missing)
+            return _answer(getpass.getpass(prompt, stream=sys.stderr), missing)
         except EOFError:
             raise ValidationError(missing) from None
-    _prompt(prompt)
-    return _answer(_waiting(lambda: sys.stdin.readline(MAX_ANSWER_CHARS)), missing)
 
 
 def read_token_from_stdin() -> str:
@@ -45,7 +47,8 @@ def read_token_from_stdin() -> str:
     missing = "`--token -` found no token on standard input."
     if sys.stdin.isatty():
         return ask_secret("ClassPlus token (not shown): ", missing)
-    return _answer(_waiting(lambda: sys.stdin.read(MAX_ANSWER_CHARS)), missing)
+    with _ctrl_c_interrupts():
+        return _answer(sys.stdin.read(MAX_ANSWER_CHARS), missing)
 
 
 def _prompt(prompt: str) -> None:
@@ -61,11 +64,6 @@ def _answer(text: str, missing: str) -> str:
     return answer
 
 
-def _waiting(read: Callable[[], str]) -> str:
-    with _ctrl_c_interrupts():
-        return read()
-
-
 @contextmanager
 def _ctrl_c_interrupts() -> Iterator[None]:
     if threading.current_thread() is not threading.main_thread():
@@ -74,5 +72,8 @@ def _ctrl_c_interrupts() -> Iterator[None]:
     previous = signal.signal(signal.SIGINT, signal.default_int_handler)
     try:
         yield
+    except KeyboardInterrupt:
+        sys.stderr.write("\n")  # end the prompt's line: "Interrupted." goes below it
+        raise
     finally:
         signal.signal(signal.SIGINT, signal.SIG_DFL if previous is None else previous)

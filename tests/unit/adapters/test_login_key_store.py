@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import stat
+import threading
 from pathlib import Path
 
 import pytest
@@ -102,6 +103,24 @@ async def test_a_keyring_that_never_answers_is_given_up_on(tmp_path: Path):
 
     assert made is not None
     assert not (tmp_path / KEY_FILE_NAME).exists()
+
+
+async def test_a_keyring_still_being_looked_for_is_given_up_on(tmp_path: Path):
+    found = threading.Event()
+
+    def find_keyring() -> InMemoryKeyring:  # D-Bus not answering keyring's questions
+        found.wait()
+        return InMemoryKeyring()
+
+    try:
+        with pytest.raises(CredentialError, match="did not answer"):
+            await LoginKeyStore(tmp_path, find_keyring, keyring_timeout=0.05).cipher(create=False)
+        made = await LoginKeyStore(tmp_path, find_keyring, keyring_timeout=0.05).cipher(create=True)
+    finally:
+        found.set()
+
+    assert made is not None
+    assert stat.S_IMODE((tmp_path / KEY_FILE_NAME).stat().st_mode) == 0o600
 
 
 async def test_a_key_file_wins_over_a_keyring_that_appeared_later(tmp_path: Path):
