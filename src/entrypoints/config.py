@@ -53,6 +53,7 @@ class Settings:
     inline_file_limit_mb: int = 20
     sync_concurrency: int = 4
     durability: str = "flush"
+    login_expiry_warning_days: float = 3.0
     log_level: str = "INFO"
     log_format: str = "console"
     mongodb_uri: str | None = field(default=None, repr=False)
@@ -116,6 +117,7 @@ def load_settings(
         ),
         sync_concurrency=int(read.number("SYNC_CONCURRENCY", 4, low=1, high=64, whole=True)),
         durability=read.choice("DURABILITY", "flush", ("flush", "os")),
+        login_expiry_warning_days=read.number("LOGIN_EXPIRY_WARNING_DAYS", 3.0, low=0, high=365),
         log_level=read.choice("LOG_LEVEL", "INFO", ("DEBUG", "INFO", "WARNING", "ERROR")),
         log_format=read.choice("LOG_FORMAT", "console", ("console", "json")),
         mongodb_uri=read.text("MONGODB_URI"),

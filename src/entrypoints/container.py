@@ -10,12 +10,15 @@ from __future__ import annotations
 
 import time
 from collections.abc import AsyncIterator, Callable
+from datetime import UTC, datetime, timedelta
 
 from dependency_injector import containers, providers
 
 from cpbatch.adapters.classplus.gateway import ClassPlusHttpGateway
 from cpbatch.adapters.classplus.settings import ClassPlusSettings
 from cpbatch.adapters.filesystem.output import FilesystemOutput
+from cpbatch.adapters.classplus.token_facts import read_token
+from cpbatch.adapters.crypto.key_store import LoginKeyStore
 from cpbatch.application import use_cases as uc
 from cpbatch.application.blob_cache import MemoryBlobCache, TieredBlobStore
 from cpbatch.application.bot.access import AccessControl
@@ -34,6 +37,7 @@ from cpbatch.application.bot.login import LoginFlow
 from cpbatch.application.bot.rate_limit import RequestRateLimiter
 from cpbatch.application.bot.state import Step, UserLocks
 from cpbatch.application.bot.sync_command import SyncCommand
+from cpbatch.application.cli_logins import CliLogins
 from cpbatch.application.expiring import ExpiringStore
 from cpbatch.application.fetching import FileFetcher
 from cpbatch.application.listings import ListingService
@@ -80,6 +84,10 @@ def memory_cache(settings: Settings) -> MemoryBlobCache | None:
     if not settings.cache_enabled or settings.memory_cache_mb == 0:
         return None
     return MemoryBlobCache(settings.memory_cache_mb * MIB, settings.memory_cache_item_mb * MIB)
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
 
 
 def step_store(ttl_s: float, clock: Callable[[], float]) -> ExpiringStore[int, Step]:
@@ -135,6 +143,17 @@ class Container(containers.DeclarativeContainer):
     verify_otp = providers.Factory(uc.VerifyOtp, gateway, gateway)
     check_token = providers.Factory(uc.CheckToken, gateway)
     check_access = providers.Factory(uc.CheckAccess, listings, gateway)
+
+    # --- the command line's stored logins (`cpbatch login`) -------------------------
+    login_keys = providers.Singleton(LoginKeyStore, settings.provided.data_dir)
+    cli_logins = providers.Factory(
+        CliLogins,
+        credentials,
+        login_keys,
+        providers.Object(read_token),
+        providers.Factory(timedelta, days=settings.provided.login_expiry_warning_days),
+        providers.Object(utc_now),
+    )
 
     # --- the bot (resolved only by `cpbatch bot`) ------------------------------------
     bot_settings = providers.Dependency(instance_of=BotSettings)

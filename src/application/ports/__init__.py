@@ -2,6 +2,7 @@
 
 from cpbatch.application.ports.chat import Button, ChatPort, Keyboard, SentDocument, Upload
 from cpbatch.application.ports.classplus import CoursePlatform, FileStream, OtpLogin
+from cpbatch.application.ports.cli_login import LoginKeys, TokenFacts, TokenReader
 from cpbatch.application.ports.credentials import (
     CredentialRepository,
     RemoteFileIdRepository,
@@ -28,6 +29,7 @@ __all__ = [
     "FileStream",
     "Keyboard",
     "ListingCache",
+    "LoginKeys",
     "NullSyncProgress",
     "OtpLogin",
     "PartFile",
@@ -37,5 +39,7 @@ __all__ = [
     "SentDocument",
     "SyncHistory",
     "SyncProgress",
+    "TokenFacts",
+    "TokenReader",
     "Upload",
 ]

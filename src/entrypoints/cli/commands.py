@@ -13,9 +13,10 @@ from cpbatch.application.use_cases import SyncRequest
 from cpbatch.domain.identifiers import AccessToken
 from cpbatch.entrypoints import presenters
 from cpbatch.entrypoints.bootstrap import resolved
-from cpbatch.entrypoints.cli import render
+from cpbatch.entrypoints.cli import login_commands, render
 from cpbatch.entrypoints.cli.exit_codes import ExitCode
 from cpbatch.entrypoints.cli.progress import RichSyncProgress
+from cpbatch.entrypoints.cli.token_source import command_token
 from cpbatch.entrypoints.config import Settings
 from cpbatch.entrypoints.container import Container
 
@@ -28,9 +29,12 @@ class CommandContext:
         # No :emoji: codes either: names from upstream are printed as they are (see safe_text).
         self.out = Console(highlight=False, emoji=False)
         self.err = Console(stderr=True, highlight=False, emoji=False)
+        self._token: AccessToken | None = None
 
-    def token(self) -> AccessToken:
-        return AccessToken.parse(self.args.token or self.settings.classplus_token)
+    async def token(self) -> AccessToken:
+        if self._token is None:
+            self._token = await command_token(self.args, self.settings, self.container, self.err)
+        return self._token
 
     def emit_json(self, payload: dict[str, Any]) -> None:
         sys.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2) + "\n")
@@ -49,7 +53,7 @@ async def org(ctx: CommandContext) -> ExitCode:
 async def batches(ctx: CommandContext) -> ExitCode:
     get_batches = await resolved(ctx.container.get_batches())
     listing = await get_batches.execute(
-        ctx.token(), ctx.args.org_code, force_refresh=ctx.args.refresh
+        await ctx.token(), ctx.args.org_code, force_refresh=ctx.args.refresh
     )
     if ctx.args.json:
         ctx.emit_json(
@@ -66,7 +70,7 @@ async def batches(ctx: CommandContext) -> ExitCode:
 async def files(ctx: CommandContext) -> ExitCode:
     get_batch_files = await resolved(ctx.container.get_batch_files())
     result = await get_batch_files.execute(
-        ctx.token(), ctx.args.org_code, ctx.args.batch, force_refresh=ctx.args.refresh
+        await ctx.token(), ctx.args.org_code, ctx.args.batch, force_refresh=ctx.args.refresh
     )
     if ctx.args.json:
         ctx.emit_json(
@@ -84,7 +88,7 @@ async def files(ctx: CommandContext) -> ExitCode:
 async def download(ctx: CommandContext) -> ExitCode:
     download_batch = await resolved(ctx.container.download_batch())
     result = await download_batch.execute(
-        ctx.token(),
+        await ctx.token(),
         ctx.args.org_code,
         ctx.args.file_id,
         batch=ctx.args.batch,
@@ -107,7 +111,7 @@ async def download(ctx: CommandContext) -> ExitCode:
 
 async def sync(ctx: CommandContext) -> ExitCode:
     request = SyncRequest(
-        token=ctx.token(),
+        token=await ctx.token(),
         org_code=ctx.args.org_code,
         batch=ctx.args.batch,
         destination=ctx.args.output or ctx.settings.download_dir,
@@ -151,4 +155,7 @@ COMMANDS = {
     "download": download,
     "sync": sync,
     "verify": verify,
+    "login": login_commands.login,
+    "logout": login_commands.logout,
+    "status": login_commands.status,
 }

@@ -24,6 +24,7 @@ class ExitCode(IntEnum):
 _BY_ERROR: tuple[tuple[type[errors.CpbatchError], ExitCode], ...] = (
     (errors.ValidationError, ExitCode.BAD_INPUT),
     (errors.AuthenticationError, ExitCode.AUTHENTICATION),
+    (errors.CredentialError, ExitCode.AUTHENTICATION),  # a stored login to make again
     (errors.OrgCodeNotFoundError, ExitCode.NOT_FOUND),
     (errors.BatchFileNotFoundError, ExitCode.NOT_FOUND),
     (errors.NotDownloadableError, ExitCode.NOT_DOWNLOADABLE),

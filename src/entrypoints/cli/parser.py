@@ -17,16 +17,23 @@ videos and other protected content are listed, never downloaded."""
 
 
 def build_parser() -> argparse.ArgumentParser:
-    common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--token", help="your ClassPlus access token (else CLASSPLUS_TOKEN)")
-    common.add_argument(
+    settings_only = argparse.ArgumentParser(add_help=False)
+    settings_only.add_argument(
         "--env-file",
         type=Path,
         default=Path(".env"),
         help="read settings from this file too (default: .env)",
     )
-    common.add_argument("--json", action="store_true", help="print machine-readable JSON")
-    common.add_argument("--log-level", choices=("DEBUG", "INFO", "WARNING", "ERROR"))
+    settings_only.add_argument("--json", action="store_true", help="print machine-readable JSON")
+    settings_only.add_argument("--log-level", choices=("DEBUG", "INFO", "WARNING", "ERROR"))
+    common = argparse.ArgumentParser(add_help=False, parents=[settings_only])
+    common.add_argument(
+        "--token",
+        metavar="TOKEN|-",
+        help="your ClassPlus access token; '-' reads it from standard input (a token typed "
+        "here stays in shell history and `ps`). Default: CLASSPLUS_TOKEN, else the login "
+        "stored by `cpbatch login`",
+    )
 
     parser = argparse.ArgumentParser(
         prog="cpbatch",
@@ -103,6 +110,22 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="delete corrupt and orphan blobs and the records of missing or corrupt ones "
         "(the next sync downloads those files again)",
+    )
+    login = commands.add_parser(
+        "login",
+        parents=[common],
+        help="log in with your mobile number and the OTP ClassPlus sends; the token is kept "
+        "encrypted for the org's later commands (with --token: keep that token instead)",
+    )
+    login.add_argument("org_code", metavar="CODE")
+    logout = commands.add_parser(
+        "logout", parents=[settings_only], help="delete the stored login of an org, or all"
+    )
+    logout.add_argument("org_code", metavar="CODE", nargs="?")
+    commands.add_parser(
+        "status",
+        parents=[settings_only],
+        help="the stored logins: org, account name and token expiry (never the token)",
     )
     commands.add_parser(
         "bot",

@@ -13,6 +13,7 @@ from cpbatch.entrypoints.simulator.demo import demo_world
 from cpbatch.entrypoints.simulator.hostile_names import with_hostile_names
 from cpbatch.entrypoints.simulator.world import Video
 from support.cli.harness import Cli
+from support.cli.login import ASHA, answers, next_otp
 
 pytestmark = pytest.mark.e2e
 
@@ -71,3 +72,15 @@ async def test_an_error_quoting_the_org_name_is_printed_not_parsed(terminal: Cli
     assert "MarkupError" not in result.stderr
     assert "[/x]" in result.stderr
     assert obeyed_escapes(result.stderr) == []
+
+
+async def test_login_prints_the_org_name_as_text_in_its_prompt_and_answer(terminal: Cli) -> None:
+    otp = next_otp(terminal.sim, ASHA)
+
+    result = await terminal("login", "learnwell", stdin=answers(ASHA, otp))
+
+    assert result.code == 0, result.stderr
+    for printed in (result.stdout, result.stderr):
+        assert obeyed_escapes(printed) == []
+        assert "\\x1b]0;pwned\\x07" in printed
+    assert "[link=https://evil.example]" in result.stdout

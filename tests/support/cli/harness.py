@@ -41,13 +41,17 @@ class Cli:
             DATA_DIR=str(self.data_dir),
             DOWNLOAD_DIR=str(self.downloads),
             COLUMNS="200",
+            # Never the keyring of the machine running the tests: the CLI login key is a file
+            # unless a test sets another backend.
+            PYTHON_KEYRING_BACKEND="keyring.backends.null.Keyring",
         )
         if token is not None:
             env["CLASSPLUS_TOKEN"] = token
         env.update(self.extra_env)
         return env
 
-    async def __call__(self, *args: str, token: str | None = None) -> CliResult:
+    async def __call__(self, *args: str, token: str | None = None, stdin: str = "") -> CliResult:
+        """Run `cpbatch ARGS`; `stdin` is all its standard input (a pipe, never a terminal)."""
         process = await asyncio.create_subprocess_exec(
             sys.executable,
             "-m",
@@ -56,9 +60,10 @@ class Cli:
             "--env-file",
             "/nonexistent.env",
             env=self.env(token),
+            stdin=asyncio.subprocess.PIPE,
             stdout=asyncio.subprocess.PIPE,
             stderr=asyncio.subprocess.PIPE,
         )
-        out, err = await asyncio.wait_for(process.communicate(), timeout=120)
+        out, err = await asyncio.wait_for(process.communicate(stdin.encode()), timeout=120)
         assert process.returncode is not None
         return CliResult(process.returncode, out.decode(), err.decode())

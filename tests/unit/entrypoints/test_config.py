@@ -17,6 +17,7 @@ def test_defaults_point_at_the_real_host_with_upstream_friendly_limits() -> None
     assert settings.classplus_allow_loopback is False
     assert settings.database_name == "classplus_extractor"
     assert settings.metadata_path.name == "metadata.sqlite3"
+    assert settings.login_expiry_warning_days == 3
 
 
 @pytest.mark.parametrize(
@@ -39,6 +40,8 @@ def test_defaults_point_at_the_real_host_with_upstream_friendly_limits() -> None
         ("MAX_LISTING_PAGES", "0"),
         ("MAX_LISTING_ITEMS", "lots"),
         ("MAX_LISTING_FOLDERS", "-5"),
+        ("LOGIN_EXPIRY_WARNING_DAYS", "-1"),
+        ("LOGIN_EXPIRY_WARNING_DAYS", "soon"),
         ("MIN_SPEED", "-1"),
         ("MIN_SPEED", "fast"),
         ("MIN_SPEED_TIME", "0"),
