@@ -16,9 +16,9 @@ from dependency_injector import containers, providers
 
 from cpbatch.adapters.classplus.gateway import ClassPlusHttpGateway
 from cpbatch.adapters.classplus.settings import ClassPlusSettings
-from cpbatch.adapters.filesystem.output import FilesystemOutput
 from cpbatch.adapters.classplus.token_facts import read_token
 from cpbatch.adapters.crypto.key_store import LoginKeyStore
+from cpbatch.adapters.filesystem.output import FilesystemOutput
 from cpbatch.application import use_cases as uc
 from cpbatch.application.blob_cache import MemoryBlobCache, TieredBlobStore
 from cpbatch.application.bot.access import AccessControl
