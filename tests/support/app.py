@@ -125,6 +125,7 @@ def build_services(
     data_dir: Path | None = None,
     watch: WatchStores | None = None,
     clock: FakeClock | None = None,
+    settings: dict[str, Any] | None = None,
 ) -> Services:
     """`tiers` fastest first (the last is the store of record); default: one "filesystem"."""
     stores = tuple(tiers) if tiers else (InMemoryBlobStore("filesystem"),)
@@ -146,10 +147,10 @@ def build_services(
         ping=lambda: metadata.get_records([]),
         kind="memory",
     )
-    settings = Settings(cache_ttl=ttl_s)
+    chosen = Settings(cache_ttl=ttl_s, **(settings or {}))
     if data_dir is not None:
-        settings = replace(settings, data_dir=data_dir)
-    container = Container(settings=settings)
+        chosen = replace(chosen, data_dir=data_dir)
+    container = Container(settings=chosen)
     container.gateway.override(providers.Object(gateway))
     container.storage.override(providers.Object(storage))
     container.memory.override(providers.Object(memory))

@@ -99,7 +99,7 @@ class CheckWatches:
             report.failed += 1
             return
         now = self._clock()
-        self._pacing.learn(self._budget.total - spent_before)
+        self._pacing.learn(self._budget.total - spent_before, batches)
         failures = schedule.failures + 1 if now - started > self._pacing.slow_after_s else 0
         next_at = (
             self._pacing.after_failure(now, batches, failures)

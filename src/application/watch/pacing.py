@@ -41,6 +41,9 @@ class Pacing:
             1 + self.rng.uniform(0, self.jitter)
         )
 
-    def learn(self, cost: int) -> None:
-        """Fold one check's measured cost into the running average."""
-        self.cost_per_check = 0.8 * self.cost_per_check + 0.2 * max(1, cost)
+    def learn(self, cost: int, batches: int) -> None:
+        """Fold one check's measured cost into the running average, over about one round of
+        every batch: a single check that refreshes many subscribers' listings is a spike, not
+        the rate."""
+        weight = 1 / max(10, batches)
+        self.cost_per_check += weight * (max(1, cost) - self.cost_per_check)
