@@ -62,6 +62,11 @@ class Settings:
     watch_timezone: str = "UTC"
 
     @property
+    def watch_idle_s(self) -> float:
+        """The watcher's longest sleep: it looks at the schedules at least this often."""
+        return min(60.0, self.watch_every)
+
+    @property
     def metadata_path(self) -> Path:
         return self.data_dir / "metadata.sqlite3"
 

@@ -225,16 +225,6 @@ class Container(containers.DeclarativeContainer):
         runner,
         policy.provided.sync_concurrency,
     )
-    watch_commands = providers.Singleton(
-        WatchCommands,
-        dialog,
-        vault,
-        watch_batch,
-        unwatch_batch,
-        list_watches,
-        watch_preferences,
-        settings.provided.watch_timezone,
-    )
     watch_recipient = providers.Singleton(ChatWatchRecipient, chat, sender, clock)
     watch_check = providers.Singleton(
         BatchCheck,
@@ -261,7 +251,20 @@ class Container(containers.DeclarativeContainer):
         watch_pacing,
         wall_clock,
     )
-    watcher = providers.Singleton(Watcher, check_watches, wall_clock)
+    watcher = providers.Singleton(
+        Watcher, check_watches, wall_clock, max_idle_s=settings.provided.watch_idle_s
+    )
+    watch_commands = providers.Singleton(
+        WatchCommands,
+        dialog,
+        vault,
+        watch_batch,
+        unwatch_batch,
+        list_watches,
+        watch_preferences,
+        settings.provided.watch_timezone,
+        watcher.provided.wake,
+    )
     commands = providers.Singleton(
         CommandRouter, dialog, access, jobs, login, browse, sync_command, watch_commands
     )

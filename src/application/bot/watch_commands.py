@@ -3,6 +3,8 @@ thin translations to the watch use cases; the checking itself runs in the watche
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from cpbatch.application.bot import watch_texts as say
 from cpbatch.application.bot.callbacks import WatchThis
 from cpbatch.application.bot.credentials import TokenVault
@@ -26,6 +28,7 @@ class WatchCommands:
         list_watches: ListWatches,
         preferences: WatchPreferences,
         default_zone: str,
+        on_watch: Callable[[], None] = lambda: None,
     ) -> None:
         self._dialog = dialog
         self._vault = vault
@@ -34,6 +37,7 @@ class WatchCommands:
         self._list = list_watches
         self._preferences = preferences
         self._default_zone = default_zone
+        self._on_watch = on_watch  # wakes the watcher, which may be asleep with nothing to do
 
     async def watch(self, event: IncomingMessage, args: list[str]) -> None:
         """Raises what logging in and listing raise (the conversation explains them)."""
@@ -54,6 +58,7 @@ class WatchCommands:
     async def _start(self, user_id: int, chat_id: int, org_code: str, batch: str) -> None:
         token = await self._vault.load(user_id, org_code)
         watching = await self._watch.execute(user_id, chat_id, token, org_code, batch)
+        self._on_watch()
         await self._dialog.say(chat_id, say.started(watching, await self._zone(user_id)))
 
     async def unwatch(self, event: IncomingMessage, args: list[str]) -> None:
