@@ -43,6 +43,7 @@ from cpbatch.application.watch.batch_check import BatchCheck
 from cpbatch.application.watch.budget import BudgetedPlatform, ListingBudget
 from cpbatch.application.watch.check_round import CheckWatches
 from cpbatch.application.watch.deliver import SubscriberDelivery
+from cpbatch.application.watch.keep_synced import KeepSynced
 from cpbatch.application.watch.pacing import Pacing
 from cpbatch.application.watch.service import Watcher
 from cpbatch.application.watch.subscribe import ListWatches, UnwatchBatch, WatchBatch
@@ -157,6 +158,7 @@ class Container(containers.DeclarativeContainer):
     )
     unwatch_batch = providers.Factory(UnwatchBatch, subscriptions, watch_schedules)
     list_watches = providers.Factory(ListWatches, subscriptions, watch_schedules)
+    keep_synced = providers.Factory(KeepSynced, sync_org, file_records)
 
     # --- the bot (resolved only by `cpbatch bot`) ------------------------------------
     bot_settings = providers.Dependency(instance_of=BotSettings)
