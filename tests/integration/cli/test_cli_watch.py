@@ -36,7 +36,8 @@ async def test_watch_prints_new_and_updated_files_and_stops_cleanly(
         env=cli.env(sim.token_for("learnwell")),
         stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
     )  # fmt: skip
-    assert process.stdout is not None and process.stderr is not None
+    assert process.stdout is not None
+    assert process.stderr is not None
     seen: list[str] = []
     try:
         await line_with(process.stdout, "new     Free Demo Classes / Sample notes.pdf", seen)
