@@ -60,6 +60,8 @@ async def serve_bot(container: Container, settings: Settings, stop: asyncio.Futu
         # Registered after the client started: the chat port needs the client, the
         # conversation the chat port, and the update handler the conversation.
         TelegramUpdates(conversation).register(client)
+        watcher = await resolved(container.watcher())
+        watching = asyncio.create_task(watcher.run(), name="watcher")
         bot_settings = container.bot_settings()
         log.info("bot_started", admins=len(bot_settings.admin_user_ids))
         try:
@@ -71,6 +73,8 @@ async def serve_bot(container: Container, settings: Settings, stop: asyncio.Futu
                 async with serve_health(health_app(check), bot_settings.port):
                     await stop
         finally:
+            watching.cancel()
+            await asyncio.gather(watching, return_exceptions=True)
             await conversation.close()
             log.info("bot_stopped")
 

@@ -12,7 +12,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from cpbatch.domain.durations import parse_duration
 from cpbatch.domain.errors import ValidationError
+from cpbatch.domain.quiet_hours import parse_zone
 
 DEFAULT_BASE_URL = "https://api.classplusapp.com"
 DEFAULT_FILE_HOSTS = ("cdn-wl-assets.classplus.co", "ali-cdn-wl-assets.classplus.co")
@@ -59,6 +61,15 @@ class Settings:
     mongodb_uri: str | None = field(default=None, repr=False)
     database_name: str = "classplus_extractor"
     mongodb_timeout: float = 10.0
+    watch_every: float = 1800.0
+    watch_requests_per_hour: int = 600
+    watch_max_files: int = 10
+    watch_timezone: str = "UTC"
+
+    @property
+    def watch_idle_s(self) -> float:
+        """The watcher's longest sleep: it looks at the schedules at least this often."""
+        return min(60.0, self.watch_every)
 
     @property
     def metadata_path(self) -> Path:
@@ -123,6 +134,12 @@ def load_settings(
         mongodb_uri=read.text("MONGODB_URI"),
         database_name=read.text("DATABASE_NAME") or "classplus_extractor",
         mongodb_timeout=read.number("MONGODB_TIMEOUT", 10.0, low=0.1, high=300),
+        watch_every=read.duration("WATCH_EVERY", 1800.0),
+        watch_requests_per_hour=int(
+            read.number("WATCH_REQUESTS_PER_HOUR", 600, low=1, high=100_000, whole=True)
+        ),
+        watch_max_files=int(read.number("WATCH_MAX_FILES", 10, low=1, high=1000, whole=True)),
+        watch_timezone=read.zone("WATCH_TIMEZONE", "UTC"),
     )
     return settings
 
@@ -216,6 +233,20 @@ class _Reader:
         ):
             raise ConfigError(f"{name} must be a size in bytes, like 2147483648 or 2G.")
         return int(digits) * units[unit]
+
+    def duration(self, name: str, default: float) -> float:
+        raw = self.text(name)
+        try:
+            return default if raw is None else parse_duration(raw)
+        except ValidationError as error:
+            raise ConfigError(f"{name}: {error}") from None
+
+    def zone(self, name: str, default: str) -> str:
+        raw = self.text(name)
+        try:
+            return default if raw is None else parse_zone(raw)
+        except ValidationError as error:
+            raise ConfigError(f"{name}: {error}") from None
 
     def choice(self, name: str, default: str, options: tuple[str, ...]) -> str:
         raw = self.text(name)

@@ -37,10 +37,21 @@ from cpbatch.application.bot.login import LoginFlow
 from cpbatch.application.bot.rate_limit import RequestRateLimiter
 from cpbatch.application.bot.state import Step, UserLocks
 from cpbatch.application.bot.sync_command import SyncCommand
+from cpbatch.application.bot.watch_commands import WatchCommands
+from cpbatch.application.bot.watch_recipient import ChatWatchRecipient
 from cpbatch.application.cli_logins import CliLogins
 from cpbatch.application.expiring import ExpiringStore
 from cpbatch.application.fetching import FileFetcher
 from cpbatch.application.listings import ListingService
+from cpbatch.application.watch.access import SubscriberAccess
+from cpbatch.application.watch.batch_check import BatchCheck
+from cpbatch.application.watch.budget import BudgetedPlatform, ListingBudget
+from cpbatch.application.watch.check_round import CheckWatches
+from cpbatch.application.watch.deliver import SubscriberDelivery
+from cpbatch.application.watch.keep_synced import KeepSynced
+from cpbatch.application.watch.pacing import Pacing
+from cpbatch.application.watch.service import Watcher
+from cpbatch.application.watch.subscribe import ListWatches, UnwatchBatch, WatchBatch
 from cpbatch.entrypoints import bot_wiring
 from cpbatch.entrypoints.bot_config import BotSettings
 from cpbatch.entrypoints.config import MIB, Settings
@@ -90,6 +101,10 @@ def utc_now() -> datetime:
     return datetime.now(UTC)
 
 
+def watch_pacing(settings: Settings) -> Pacing:
+    return Pacing(every_s=settings.watch_every, per_hour=settings.watch_requests_per_hour)
+
+
 def step_store(ttl_s: float, clock: Callable[[], float]) -> ExpiringStore[int, Step]:
     """The question each user is being asked (org code, mobile, OTP...), forgotten after ttl."""
     return ExpiringStore(ttl_s, clock)
@@ -98,6 +113,7 @@ def step_store(ttl_s: float, clock: Callable[[], float]) -> ExpiringStore[int, S
 class Container(containers.DeclarativeContainer):
     settings = providers.Dependency(instance_of=Settings)
     clock = providers.Object(time.monotonic)
+    wall_clock = providers.Object(time.time)  # for what outlives the process: watch schedules
 
     # --- adapters (ports) ------------------------------------------------------------
     classplus_settings = providers.Singleton(classplus_settings, settings)
@@ -109,6 +125,10 @@ class Container(containers.DeclarativeContainer):
     sync_history = storage.provided.sync_history
     credentials = storage.provided.credentials
     remote_file_ids = storage.provided.remote_file_ids
+    subscriptions = storage.provided.subscriptions
+    watch_schedules = storage.provided.watch_schedules
+    delivery_log = storage.provided.delivery_log
+    watch_preferences = storage.provided.watch_preferences
 
     # --- application services --------------------------------------------------------
     memory = providers.Singleton(memory_cache, settings)
@@ -154,6 +174,30 @@ class Container(containers.DeclarativeContainer):
         providers.Factory(timedelta, days=settings.provided.login_expiry_warning_days),
         providers.Object(utc_now),
     )
+    # --- watching: its listings spend the hourly budget; the bot delivers ---------------
+    watch_budget = providers.Singleton(
+        ListingBudget, settings.provided.watch_requests_per_hour, wall_clock
+    )
+    watch_pacing = providers.Singleton(watch_pacing, settings)
+    watch_platform = providers.Singleton(BudgetedPlatform, gateway, watch_budget)
+    watch_listings = providers.Singleton(
+        ListingService, watch_platform, listing_cache, settings.provided.cache_ttl, clock=clock
+    )
+    watch_download = providers.Factory(
+        uc.DownloadBatch, watch_listings, blobs, file_records, fetcher
+    )
+    watch_batch = providers.Factory(
+        WatchBatch,
+        get_batch_files,
+        subscriptions,
+        watch_schedules,
+        delivery_log,
+        watch_pacing,
+        wall_clock,
+    )
+    unwatch_batch = providers.Factory(UnwatchBatch, subscriptions, watch_schedules)
+    list_watches = providers.Factory(ListWatches, subscriptions, watch_schedules)
+    keep_synced = providers.Factory(KeepSynced, sync_org, file_records)
 
     # --- the bot (resolved only by `cpbatch bot`) ------------------------------------
     bot_settings = providers.Dependency(instance_of=BotSettings)
@@ -222,7 +266,49 @@ class Container(containers.DeclarativeContainer):
         runner,
         policy.provided.sync_concurrency,
     )
-    commands = providers.Singleton(CommandRouter, dialog, access, jobs, login, browse, sync_command)
+    watch_recipient = providers.Singleton(ChatWatchRecipient, chat, sender, clock)
+    watch_check = providers.Singleton(
+        BatchCheck,
+        subscriptions,
+        providers.Singleton(SubscriberAccess, vault, watch_listings),
+        watch_listings,
+        watch_download,
+        providers.Singleton(
+            SubscriberDelivery,
+            delivery_log,
+            watch_preferences,
+            watch_recipient,
+            wall_clock,
+            settings.provided.watch_max_files,
+        ),
+        watch_recipient,
+    )
+    check_watches = providers.Singleton(
+        CheckWatches,
+        subscriptions,
+        watch_schedules,
+        watch_check,
+        watch_budget,
+        watch_pacing,
+        wall_clock,
+    )
+    watcher = providers.Singleton(
+        Watcher, check_watches, wall_clock, max_idle_s=settings.provided.watch_idle_s
+    )
+    watch_commands = providers.Singleton(
+        WatchCommands,
+        dialog,
+        vault,
+        watch_batch,
+        unwatch_batch,
+        list_watches,
+        watch_preferences,
+        settings.provided.watch_timezone,
+        watcher.provided.wake,
+    )
+    commands = providers.Singleton(
+        CommandRouter, dialog, access, jobs, login, browse, sync_command, watch_commands
+    )
     conversation = providers.Singleton(
         BotConversation,
         chat=chat,
@@ -235,4 +321,5 @@ class Container(containers.DeclarativeContainer):
         browse=browse,
         downloads=downloads,
         commands=commands,
+        watch=watch_commands,
     )

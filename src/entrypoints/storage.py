@@ -20,6 +20,12 @@ from cpbatch.application.ports import (
     RemoteFileIdRepository,
     SyncHistory,
 )
+from cpbatch.application.ports.watch import (
+    DeliveryLog,
+    Subscriptions,
+    WatchPreferences,
+    WatchSchedules,
+)
 from cpbatch.entrypoints.config import MIB, Settings
 
 
@@ -31,6 +37,10 @@ class Storage:
     sync_history: SyncHistory
     credentials: CredentialRepository
     remote_file_ids: RemoteFileIdRepository
+    subscriptions: Subscriptions
+    watch_schedules: WatchSchedules
+    delivery_log: DeliveryLog
+    watch_preferences: WatchPreferences
     tiers: tuple[BlobStore, ...]  # fastest first; the last is the store of record
     ping: Callable[[], Awaitable[object]]  # a cheap round trip, for the health endpoint
     kind: str
@@ -59,6 +69,10 @@ async def _embedded(settings: Settings) -> AsyncIterator[Storage]:
             sync_history=db.sync_history,
             credentials=db.credentials,
             remote_file_ids=db.remote_file_ids,
+            subscriptions=db.subscriptions,
+            watch_schedules=db.watch_schedules,
+            delivery_log=db.delivery_log,
+            watch_preferences=db.watch_preferences,
             tiers=(FilesystemBlobStore(settings.blob_dir),),
             ping=lambda: db.file_records.get_records(["health-check"]),
             kind="embedded",
@@ -95,6 +109,10 @@ async def _mongodb(settings: Settings) -> AsyncIterator[Storage]:
             sync_history=metadata.sync_history,
             credentials=metadata.credentials,
             remote_file_ids=metadata.remote_file_ids,
+            subscriptions=metadata.subscriptions,
+            watch_schedules=metadata.watch_schedules,
+            delivery_log=metadata.delivery_log,
+            watch_preferences=metadata.watch_preferences,
             tiers=(cache, gridfs),
             ping=lambda: metadata.file_records.get_records(["health-check"]),  # errors mapped
             kind="mongodb",

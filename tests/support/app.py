@@ -34,6 +34,31 @@ from support.fakes import (
     InMemoryMetadata,
     InMemoryRemoteFileIds,
 )
+from support.fakes.watch import (
+    InMemoryDeliveryLog,
+    InMemorySubscriptions,
+    InMemoryWatchPreferences,
+    InMemoryWatchSchedules,
+)
+
+
+@dataclass
+class WatchStores:
+    """The watch ports' fakes: hand them to build_services again to "restart" over them."""
+
+    subscriptions: InMemorySubscriptions
+    schedules: InMemoryWatchSchedules
+    deliveries: InMemoryDeliveryLog
+    preferences: InMemoryWatchPreferences
+
+    @classmethod
+    def empty(cls) -> WatchStores:
+        return cls(
+            InMemorySubscriptions(),
+            InMemoryWatchSchedules(),
+            InMemoryDeliveryLog(),
+            InMemoryWatchPreferences(),
+        )
 
 
 @dataclass
@@ -47,6 +72,7 @@ class Services:
     credentials: InMemoryCredentialRepository
     remote_ids: InMemoryRemoteFileIds
     clock: FakeClock
+    watch: WatchStores
 
     @property
     def blobs(self) -> TieredBlobStore:
@@ -98,10 +124,14 @@ def build_services(
     memory: MemoryBlobCache | None = None,
     ttl_s: float = 300.0,
     data_dir: Path | None = None,
+    watch: WatchStores | None = None,
+    clock: FakeClock | None = None,
+    settings: dict[str, Any] | None = None,
 ) -> Services:
     """`tiers` fastest first (the last is the store of record); default: one "filesystem"."""
     stores = tuple(tiers) if tiers else (InMemoryBlobStore("filesystem"),)
-    clock = FakeClock()
+    clock = clock or FakeClock()
+    watch = watch or WatchStores.empty()
     metadata = InMemoryMetadata(clock)
     credentials, remote_ids = InMemoryCredentialRepository(), InMemoryRemoteFileIds()
     storage = Storage(
@@ -111,16 +141,21 @@ def build_services(
         sync_history=metadata,
         credentials=credentials,
         remote_file_ids=remote_ids,
+        subscriptions=watch.subscriptions,
+        watch_schedules=watch.schedules,
+        delivery_log=watch.deliveries,
+        watch_preferences=watch.preferences,
         tiers=stores,
         ping=lambda: metadata.get_records([]),
         kind="memory",
     )
-    settings = Settings(cache_ttl=ttl_s)
+    chosen = Settings(cache_ttl=ttl_s, **(settings or {}))
     if data_dir is not None:
-        settings = replace(settings, data_dir=data_dir)
-    container = Container(settings=settings)
+        chosen = replace(chosen, data_dir=data_dir)
+    container = Container(settings=chosen)
     container.gateway.override(providers.Object(gateway))
     container.storage.override(providers.Object(storage))
     container.memory.override(providers.Object(memory))
     container.clock.override(providers.Object(clock))
-    return Services(container, gateway, stores[-1], metadata, credentials, remote_ids, clock)
+    container.wall_clock.override(providers.Object(clock))
+    return Services(container, gateway, stores[-1], metadata, credentials, remote_ids, clock, watch)

@@ -15,6 +15,12 @@ from cpbatch.application.ports import (
     RemoteFileIdRepository,
     SyncHistory,
 )
+from cpbatch.application.ports.watch import (
+    DeliveryLog,
+    Subscriptions,
+    WatchPreferences,
+    WatchSchedules,
+)
 
 
 @dataclass
@@ -55,4 +61,19 @@ class CredentialKit:
 @dataclass
 class RemoteFileIdKit:
     open: Callable[[], Awaitable[RemoteFileIdRepository]]
+    """A new handle on the same underlying store (to test that data persists)."""
+
+
+class WatchStore(Protocol):
+    """An opened metadata store's watch ports."""
+
+    subscriptions: Subscriptions
+    watch_schedules: WatchSchedules
+    delivery_log: DeliveryLog
+    watch_preferences: WatchPreferences
+
+
+@dataclass
+class WatchKit:
+    open: Callable[[], Awaitable[WatchStore]]
     """A new handle on the same underlying store (to test that data persists)."""

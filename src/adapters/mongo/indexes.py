@@ -20,6 +20,10 @@ BATCH_LISTINGS = "batch_listings"
 SYNC_RUNS = "sync_runs"
 CREDENTIALS = "credentials"
 REMOTE_FILE_IDS = "remote_file_ids"
+WATCH_SUBSCRIPTIONS = "watch_subscriptions"
+WATCH_SCHEDULES = "watch_schedules"
+WATCH_DELIVERIES = "watch_deliveries"
+WATCH_PREFERENCES = "watch_preferences"
 EXPIRES_AT = "expires_at"
 
 
@@ -40,6 +44,14 @@ def metadata_indexes() -> Mapping[str, Sequence[IndexModel]]:
             IndexModel([("finished_at", DESCENDING)], name="finished"),
         ],
         CREDENTIALS: [IndexModel([("user_id", ASCENDING), ("org_code", ASCENDING)], name="user")],
+        WATCH_SUBSCRIPTIONS: [
+            IndexModel([("org_code", ASCENDING), ("batch_key", ASCENDING)], name="batch"),
+            IndexModel([("user_id", ASCENDING), ("created_at", ASCENDING)], name="user"),
+        ],
+        WATCH_SCHEDULES: [IndexModel([("next_check_at", ASCENDING)], name="due")],
+        WATCH_DELIVERIES: [
+            IndexModel([("user_id", ASCENDING), ("file_id", ASCENDING)], name="user_file")
+        ],
     }
 
 

@@ -1,5 +1,6 @@
 """The MongoDB metadata store: one database handle and the small port classes that share it
-(file records, listing cache, sync history, the bot's credentials and remote file ids)."""
+(file records, listing cache, sync history, the bot's credentials, remote file ids, and
+watching: subscriptions, schedules, the delivery log, quiet hours)."""
 
 from __future__ import annotations
 
@@ -10,12 +11,15 @@ import structlog
 
 from cpbatch.adapters.mongo.collections import MongoCollections
 from cpbatch.adapters.mongo.credentials import MongoCredentials
+from cpbatch.adapters.mongo.delivery_log import MongoDeliveryLog
 from cpbatch.adapters.mongo.file_records import MongoFileRecords
 from cpbatch.adapters.mongo.handles import Database
 from cpbatch.adapters.mongo.listing_cache import DEFAULT_LISTING_RETENTION_S, MongoListingCache
 from cpbatch.adapters.mongo.placements import MongoPlacements
 from cpbatch.adapters.mongo.remote_file_ids import MongoRemoteFileIds
 from cpbatch.adapters.mongo.sync_history import MongoSyncHistory
+from cpbatch.adapters.mongo.watch_schedules import MongoWatchSchedules
+from cpbatch.adapters.mongo.watch_subscriptions import MongoSubscriptions, MongoWatchPreferences
 
 if TYPE_CHECKING:
     from cpbatch.application.ports import (
@@ -25,6 +29,12 @@ if TYPE_CHECKING:
         Placements,
         RemoteFileIdRepository,
         SyncHistory,
+    )
+    from cpbatch.application.ports.watch import (
+        DeliveryLog,
+        Subscriptions,
+        WatchPreferences,
+        WatchSchedules,
     )
 
 log = structlog.get_logger(__name__)
@@ -48,6 +58,10 @@ class MongoMetadata:
         self.sync_history = MongoSyncHistory(self._handle)
         self.credentials = MongoCredentials(self._handle)
         self.remote_file_ids = MongoRemoteFileIds(self._handle)
+        self.subscriptions = MongoSubscriptions(self._handle)
+        self.watch_schedules = MongoWatchSchedules(self._handle)
+        self.delivery_log = MongoDeliveryLog(self._handle)
+        self.watch_preferences = MongoWatchPreferences(self._handle)
 
     @classmethod
     async def open(
@@ -86,4 +100,9 @@ if TYPE_CHECKING:  # mypy proves the classes implement the ports
         history: SyncHistory = metadata.sync_history
         credentials: CredentialRepository = metadata.credentials
         remote_ids: RemoteFileIdRepository = metadata.remote_file_ids
-        return records, placed, cache, history, credentials, remote_ids
+        subscriptions: Subscriptions = metadata.subscriptions
+        schedules: WatchSchedules = metadata.watch_schedules
+        deliveries: DeliveryLog = metadata.delivery_log
+        preferences: WatchPreferences = metadata.watch_preferences
+        watching = (subscriptions, schedules, deliveries, preferences)
+        return records, placed, cache, history, credentials, remote_ids, *watching

@@ -1,6 +1,6 @@
 """The embedded metadata store: one SQLite file, one connection thread, and the small port
-classes that share it (file records, listing cache, sync history, the bot's credentials and
-remote file ids)."""
+classes that share it (file records, listing cache, sync history, the bot's credentials,
+remote file ids, and watching: subscriptions, schedules, the delivery log, quiet hours)."""
 
 from __future__ import annotations
 
@@ -12,12 +12,15 @@ import structlog
 
 from cpbatch.adapters.sqlite.connection import SqliteThread
 from cpbatch.adapters.sqlite.credentials import SqliteCredentials
+from cpbatch.adapters.sqlite.delivery_log import SqliteDeliveryLog
 from cpbatch.adapters.sqlite.file_records import SqliteFileRecords
 from cpbatch.adapters.sqlite.listing_cache import SqliteListingCache
 from cpbatch.adapters.sqlite.migrations import migrate
 from cpbatch.adapters.sqlite.placements import SqlitePlacements
 from cpbatch.adapters.sqlite.remote_file_ids import SqliteRemoteFileIds
 from cpbatch.adapters.sqlite.sync_history import SqliteSyncHistory
+from cpbatch.adapters.sqlite.watch_schedules import SqliteWatchSchedules
+from cpbatch.adapters.sqlite.watch_subscriptions import SqliteSubscriptions, SqliteWatchPreferences
 
 if TYPE_CHECKING:
     from cpbatch.application.ports import (
@@ -27,6 +30,12 @@ if TYPE_CHECKING:
         Placements,
         RemoteFileIdRepository,
         SyncHistory,
+    )
+    from cpbatch.application.ports.watch import (
+        DeliveryLog,
+        Subscriptions,
+        WatchPreferences,
+        WatchSchedules,
     )
 
 log = structlog.get_logger(__name__)
@@ -50,6 +59,10 @@ class SqliteDatabase:
         self.sync_history = SqliteSyncHistory(self._thread)
         self.credentials = SqliteCredentials(self._thread)
         self.remote_file_ids = SqliteRemoteFileIds(self._thread)
+        self.subscriptions = SqliteSubscriptions(self._thread)
+        self.watch_schedules = SqliteWatchSchedules(self._thread)
+        self.delivery_log = SqliteDeliveryLog(self._thread)
+        self.watch_preferences = SqliteWatchPreferences(self._thread)
 
     @classmethod
     async def open(cls, path: Path) -> Self:
@@ -84,4 +97,9 @@ if TYPE_CHECKING:  # mypy proves the classes implement the ports
         history: SyncHistory = db.sync_history
         credentials: CredentialRepository = db.credentials
         remote_ids: RemoteFileIdRepository = db.remote_file_ids
-        return records, placed, cache, history, credentials, remote_ids
+        subscriptions: Subscriptions = db.subscriptions
+        schedules: WatchSchedules = db.watch_schedules
+        deliveries: DeliveryLog = db.delivery_log
+        preferences: WatchPreferences = db.watch_preferences
+        watching = (subscriptions, schedules, deliveries, preferences)
+        return records, placed, cache, history, credentials, remote_ids, *watching

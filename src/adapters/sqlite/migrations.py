@@ -101,7 +101,64 @@ def _v3_placements(db: sqlite3.Connection) -> None:
     )
 
 
-MIGRATIONS: tuple[Migration, ...] = (_v1_initial, _v2_bot_tables, _v3_placements)
+def _v4_watch(db: sqlite3.Connection) -> None:
+    """Watching batches: subscriptions, one schedule per watched batch, the delivery log
+    (user, file id, version), and each user's quiet hours."""
+    db.execute(
+        """CREATE TABLE watch_subscriptions (
+            user_id INTEGER NOT NULL,
+            org_code TEXT NOT NULL,
+            batch_key TEXT NOT NULL,
+            chat_id INTEGER NOT NULL,
+            batch_name TEXT NOT NULL,
+            created_at REAL NOT NULL,
+            status TEXT NOT NULL,
+            paused_principal TEXT,
+            PRIMARY KEY (user_id, org_code, batch_key)
+        )"""
+    )
+    db.execute(
+        "CREATE INDEX watch_subscriptions_batch ON watch_subscriptions (org_code, batch_key)"
+    )
+    db.execute(
+        """CREATE TABLE watch_schedules (
+            org_code TEXT NOT NULL,
+            batch_key TEXT NOT NULL,
+            next_check_at REAL NOT NULL,
+            last_check_at REAL,
+            failures INTEGER NOT NULL,
+            PRIMARY KEY (org_code, batch_key)
+        )"""
+    )
+    db.execute("CREATE INDEX watch_schedules_due ON watch_schedules (next_check_at)")
+    db.execute(
+        """CREATE TABLE watch_deliveries (
+            user_id INTEGER NOT NULL,
+            file_id INTEGER NOT NULL,
+            version TEXT NOT NULL,
+            state TEXT NOT NULL,
+            message_id INTEGER,
+            attempts INTEGER NOT NULL,
+            updated_at REAL NOT NULL,
+            PRIMARY KEY (user_id, file_id, version)
+        )"""
+    )
+    db.execute(
+        """CREATE TABLE watch_preferences (
+            user_id INTEGER PRIMARY KEY,
+            quiet_start INTEGER NOT NULL,
+            quiet_end INTEGER NOT NULL,
+            zone TEXT NOT NULL
+        )"""
+    )
+
+
+MIGRATIONS: tuple[Migration, ...] = (
+    _v1_initial,
+    _v2_bot_tables,
+    _v3_placements,
+    _v4_watch,
+)
 
 
 def schema_version(db: sqlite3.Connection) -> int:

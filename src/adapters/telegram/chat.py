@@ -156,6 +156,6 @@ class PyrogramChat:
 def _sent(message: types.Message | None) -> SentDocument:
     # None when pyrogram stopped the transmission; a document unless Telegram re-typed it
     media = message and (message.document or message.video or message.audio)
-    if not media:
+    if message is None or not media:
         raise DeliveryError("Telegram did not confirm the file; try sending it again.")
-    return SentDocument(remote_id=media.file_id)
+    return SentDocument(remote_id=media.file_id, message_id=message.id)

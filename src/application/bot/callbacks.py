@@ -50,11 +50,19 @@ class DownloadAll:
 
 
 @dataclass(frozen=True, slots=True)
+class WatchThis:
+    """Watch a batch: its new and updated files arrive on their own."""
+
+    org_code: str
+    batch_key: str
+
+
+@dataclass(frozen=True, slots=True)
 class Ignore:
     """A label-only button (the page counter)."""
 
 
-Action = ShowBatches | ShowFolder | PickFile | DownloadAll | Ignore
+Action = ShowBatches | ShowFolder | PickFile | DownloadAll | WatchThis | Ignore
 
 KEY_BYTES = 9  # 12 URL-safe characters, 72 random bits: well inside Telegram's 64 bytes
 

@@ -11,6 +11,7 @@ from cpbatch.application.bot.jobs import JobManager
 from cpbatch.application.bot.login import LoginFlow
 from cpbatch.application.bot.state import AwaitingOrgCode
 from cpbatch.application.bot.sync_command import SyncCommand
+from cpbatch.application.bot.watch_commands import WatchCommands
 
 
 class CommandRouter:
@@ -22,6 +23,7 @@ class CommandRouter:
         login: LoginFlow,
         browse: BrowseFlow,
         sync: SyncCommand,
+        watch: WatchCommands,
     ) -> None:
         self._dialog = dialog
         self._access = access
@@ -29,6 +31,7 @@ class CommandRouter:
         self._login = login
         self._browse = browse
         self._sync = sync
+        self._watch = watch
 
     async def command(self, event: IncomingMessage, command: str, args: list[str]) -> None:
         self._dialog.forget(event.user_id)  # a new command abandons an unanswered question
@@ -48,6 +51,14 @@ class CommandRouter:
             await self._browse.start(event, args)
         elif command == "sync":
             await self._sync.run(event, args)
+        elif command == "watch":
+            await self._watch.watch(event, args)
+        elif command == "unwatch":
+            await self._watch.unwatch(event, args)
+        elif command == "watching":
+            await self._watch.watching(event)
+        elif command == "quiet":
+            await self._watch.quiet(event, args)
         elif command == "jobs":
             await self._job_status(event)
         else:

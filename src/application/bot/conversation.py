@@ -16,6 +16,7 @@ from cpbatch.application.bot.callbacks import (
     PickFile,
     ShowBatches,
     ShowFolder,
+    WatchThis,
 )
 from cpbatch.application.bot.commands import CommandRouter
 from cpbatch.application.bot.credentials import NotLoggedInError
@@ -27,6 +28,7 @@ from cpbatch.application.bot.gate import Gate, parse_command
 from cpbatch.application.bot.jobs import JobManager
 from cpbatch.application.bot.log_fields import action_fields, message_fields
 from cpbatch.application.bot.state import AwaitingOtp, UserLocks
+from cpbatch.application.bot.watch_commands import WatchCommands
 from cpbatch.application.logs import bound, get_logger
 from cpbatch.application.ports import (
     ChatPort,
@@ -54,6 +56,7 @@ class BotConversation(ConversationHandler):
         browse: BrowseFlow,
         downloads: DownloadFlow,
         commands: CommandRouter,
+        watch: WatchCommands,
     ) -> None:
         self._chat = chat
         self._gate = gate
@@ -65,6 +68,7 @@ class BotConversation(ConversationHandler):
         self._browse = browse
         self._downloads = downloads
         self._commands = commands
+        self._watch = watch
 
     async def on_message(self, event: IncomingMessage) -> None:
         named = message_fields(event.text, self._dialog.pending(event.user_id))
@@ -151,4 +155,6 @@ class BotConversation(ConversationHandler):
             return await self._downloads.pick(event, action)
         elif isinstance(action, DownloadAll):
             return await self._downloads.download_all(event, action)
+        elif isinstance(action, WatchThis):
+            return await self._watch.press(event, action)
         return None  # Ignore: a label

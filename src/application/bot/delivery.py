@@ -13,7 +13,7 @@ import re
 import secrets
 import shutil
 from contextlib import aclosing
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from cpbatch.application.bot import delivery_texts as say
@@ -33,7 +33,7 @@ from cpbatch.application.ports.services import StoredBlobs
 from cpbatch.application.use_cases import DownloadBatch
 from cpbatch.domain.errors import DeliveryError
 from cpbatch.domain.identifiers import AccessToken
-from cpbatch.domain.models import BatchFile, FileRecord
+from cpbatch.domain.models import BatchFile, FileRecord, StoredFile
 from cpbatch.domain.naming import sanitize_name, with_extension
 
 log = get_logger(__name__)
@@ -90,25 +90,41 @@ class FileSender:
             batch=file.batch.key,
             progress=DownloadListener(progress),
         )
-        sha256, size = result.stored.sha256, result.stored.size
-        if record is None or record.sha256 != sha256:
+        if record is None or record.sha256 != result.stored.sha256:
             already = set()  # other bytes than the ones remembered
-        if size == 0:
+        parcel = _Parcel(chat_id, file, name, result.stored)
+        uploaded = await self._send_stored(parcel, progress, already)
+        return Sent(name, result.stored.size, parcel.parts(self._max_part_size), uploaded)
+
+    async def send_stored(
+        self,
+        chat_id: int,
+        file: BatchFile,
+        stored: StoredFile,
+        progress: ProgressMessage,
+        note: str,
+    ) -> int | None:
+        """Send bytes already in the store, with `note` above the caption: by the id the chat
+        service has for them, or uploaded once for every send of them at that moment. The
+        caller has checked the recipient's entitlement. Returns the message id of the
+        document (of the last part). Raises DeliveryError."""
+        name = with_extension(sanitize_name(file.name), file.mime_type)
+        parcel = _Parcel(chat_id, file, name, stored, note)
+        await self._send_stored(parcel, progress, set())
+        return parcel.receipts[-1] if parcel.receipts else None
+
+    async def _send_stored(
+        self, parcel: _Parcel, progress: ProgressMessage, already: set[int]
+    ) -> bool:
+        if parcel.stored.size == 0:
             raise DeliveryError(say.EMPTY_FILE)
-        parts = part_count(size, self._max_part_size)
         folder = self._work_dir / secrets.token_hex(8)  # one per send: sends never collide
         try:
-            if parts == 1:
-                uploaded = await self._send_whole(
-                    chat_id, file, name, sha256, size, folder, progress
-                )
-            else:
-                uploaded = await self._send_parts(
-                    chat_id, file, name, sha256, size, folder, progress, already
-                )
+            if parcel.parts(self._max_part_size) == 1:
+                return await self._send_whole(parcel, folder, progress)
+            return await self._send_parts(parcel, folder, progress, already)
         finally:
             await asyncio.to_thread(shutil.rmtree, folder, True)
-        return Sent(name, size, parts, uploaded=uploaded)
 
     @property
     def waiting_uploads(self) -> int:
@@ -136,7 +152,7 @@ class FileSender:
             upload = Upload(part_name(name, number) if number else name, remote_id=remote_id)
             try:
                 await self._chat.send_document(
-                    chat_id, upload, self._caption(file, name, record.size, number, count)
+                    chat_id, upload, self._plain_caption(file, name, record.size, number, count)
                 )
             except DeliveryError:  # e.g. an id the chat service no longer knows: upload again
                 log.warning("bot_remote_id_rejected", sha256=record.sha256, part=number)
@@ -146,52 +162,50 @@ class FileSender:
             await self._join_note(chat_id, name, count)
         return sent
 
-    async def _send_whole(
-        self,
-        chat_id: int,
-        file: BatchFile,
-        name: str,
-        sha256: str,
-        size: int,
-        folder: Path,
-        progress: ProgressMessage,
-    ) -> bool:
+    async def _send_whole(self, parcel: _Parcel, folder: Path, progress: ProgressMessage) -> bool:
+        name, sha256 = parcel.name, parcel.stored.sha256
+
         async def exported() -> Path:
             await self._blobs.export(sha256, folder / name)
             return folder / name
 
-        caption = self._caption(file, name, size, WHOLE, 1)
-        outgoing = Outgoing(chat_id, sha256, WHOLE, name, caption, texts.UPLOADING)
-        return await self._documents.send(outgoing, exported, progress)
+        caption = self._caption(parcel, WHOLE, 1)
+        outgoing = Outgoing(parcel.chat_id, sha256, WHOLE, name, caption, texts.UPLOADING)
+        return await self._documents.send(outgoing, exported, progress, parcel.receipts)
 
     async def _send_parts(
-        self,
-        chat_id: int,
-        file: BatchFile,
-        name: str,
-        sha256: str,
-        size: int,
-        folder: Path,
-        progress: ProgressMessage,
-        already: set[int],
+        self, parcel: _Parcel, folder: Path, progress: ProgressMessage, already: set[int]
     ) -> bool:
         """Send the parts not in `already`; True when any of them was uploaded."""
         uploaded = False
+        stored, name = parcel.stored, parcel.name
         parts = split_into_parts(
-            self._blobs.read(sha256), size, self._max_part_size, folder, name, skip=already
-        )
+            self._blobs.read(stored.sha256), stored.size, self._max_part_size, folder, name,
+            skip=already,
+        )  # fmt: skip
         async with aclosing(parts):
             async for part in parts:
-                caption = self._caption(file, name, size, part.number, part.count)
+                caption = self._caption(parcel, part.number, part.count)
                 phase = f"{texts.UPLOADING} part {part.number} of {part.count}"
-                outgoing = Outgoing(chat_id, sha256, part.number, part.name, caption, phase)
-                uploaded |= await self._documents.send(
-                    outgoing, already_written(part.path), progress
+                outgoing = Outgoing(
+                    parcel.chat_id, stored.sha256, part.number, part.name, caption, phase
                 )
-        await self._join_note(chat_id, name, part_count(size, self._max_part_size))
+                uploaded |= await self._documents.send(
+                    outgoing, already_written(part.path), progress, parcel.receipts
+                )
+        count = parcel.parts(self._max_part_size)
+        await self._join_note(parcel.chat_id, name, count)
         return uploaded
 
-    def _caption(self, file: BatchFile, name: str, total: int, number: int, count: int) -> str:
+    def _caption(self, parcel: _Parcel, number: int, count: int) -> str:
+        lead = f"{parcel.note}\n" if parcel.note else ""
+        return lead + self._plain_caption(
+            parcel.file, parcel.name, parcel.stored.size, number, count
+        )
+
+    def _plain_caption(
+        self, file: BatchFile, name: str, total: int, number: int, count: int
+    ) -> str:
         if number == WHOLE:
             return say.caption(name, total, file.batch.name)
         size = min(self._max_part_size, total - (number - 1) * self._max_part_size)
@@ -200,6 +214,21 @@ class FileSender:
     async def _join_note(self, chat_id: int, name: str, count: int) -> None:
         names = [part_name(name, n) for n in range(1, count + 1)]
         await self._chat.send_text(chat_id, say.join_note(name, names, self._max_part_size))
+
+
+@dataclass(slots=True)
+class _Parcel:
+    """One file on its way to one chat, and the message ids its documents got."""
+
+    chat_id: int
+    file: BatchFile
+    name: str
+    stored: StoredFile
+    note: str = ""
+    receipts: list[int] = field(default_factory=list)
+
+    def parts(self, max_part_size: int) -> int:
+        return part_count(self.stored.size, max_part_size)
 
 
 def _sweep(work_dir: Path) -> None:

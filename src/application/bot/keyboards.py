@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 
-from cpbatch.application.bot import browse_texts
+from cpbatch.application.bot import browse_texts, watch_texts
 from cpbatch.application.bot.callbacks import (
     Action,
     DownloadAll,
@@ -13,6 +13,7 @@ from cpbatch.application.bot.callbacks import (
     PickFile,
     ShowBatches,
     ShowFolder,
+    WatchThis,
 )
 from cpbatch.application.bot.folders import FolderView, Page, SubFolder
 from cpbatch.application.ports import Button, Keyboard
@@ -65,6 +66,8 @@ def folder_keyboard(
         )
     )
     bottom = []
+    if not at.folder:  # a batch's top folder: watch the whole batch
+        bottom.append(Button(watch_texts.WATCH_BUTTON, issue(WatchThis(at.org_code, at.batch_key))))
     if at.folder:
         parent = ShowFolder(at.org_code, at.batch_key, at.folder[:-1], 0, at.batches_page)
         bottom.append(Button(browse_texts.UP, issue(parent)))

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from cpbatch.application.bot.progress import ProgressMessage
 from cpbatch.application.bot.shared_uploads import SharedUploads
-from cpbatch.application.ports import ChatPort, Upload
+from cpbatch.application.ports import ChatPort, SentDocument, Upload
 from cpbatch.application.ports.chat import UploadProgress
 
 LocalCopy = Callable[[], Awaitable[Path]]  # the bytes as a local file, made only to upload them
@@ -31,14 +31,23 @@ class DocumentSender:
         self._uploads = uploads
 
     async def send(
-        self, outgoing: Outgoing, local_copy: LocalCopy, progress: ProgressMessage
+        self,
+        outgoing: Outgoing,
+        local_copy: LocalCopy,
+        progress: ProgressMessage,
+        receipts: list[int] | None = None,
     ) -> bool:
         """Send one document; True when its bytes were uploaded, False when they went by an id
-        (remembered, or got by a concurrent upload of the same bytes). Raises DeliveryError."""
+        (remembered, or got by a concurrent upload of the same bytes). Raises DeliveryError.
+        The message id the chat service gave the document is added to `receipts`."""
+
+        def keep(sent: SentDocument) -> None:
+            if receipts is not None and sent.message_id is not None:
+                receipts.append(sent.message_id)
 
         async def by_id(remote_id: str) -> None:
             upload = Upload(outgoing.file_name, remote_id=remote_id)
-            await self._chat.send_document(outgoing.chat_id, upload, outgoing.caption)
+            keep(await self._chat.send_document(outgoing.chat_id, upload, outgoing.caption))
 
         async def upload() -> str:
             path = await local_copy()
@@ -49,6 +58,7 @@ class DocumentSender:
                 outgoing.caption,
                 progress=_reporter(progress),
             )
+            keep(sent)
             return sent.remote_id
 
         return await self._uploads.deliver(outgoing.sha256, outgoing.part, by_id, upload)

@@ -111,3 +111,17 @@ class DownloadListener(SyncProgress):
 
     def file_finished(self, file: BatchFile, outcome: FileOutcome, detail: str | None) -> None:
         pass
+
+
+class SilentProgress(ProgressMessage):
+    """For sends nobody asked for right now (a watched batch's new file): no progress
+    message is shown; the document arrives on its own."""
+
+    def __init__(self, chat: ChatPort, chat_id: int, clock: Callable[[], float]) -> None:
+        super().__init__(chat, chat_id, 0, clock, interval_s=0.0)
+
+    def show(self, render: Callable[[float], str]) -> None:
+        pass
+
+    async def finish(self, text: str) -> None:
+        pass

@@ -38,6 +38,7 @@ class Upload:
 @dataclass(frozen=True, slots=True)
 class SentDocument:
     remote_id: str  # the chat service's id of the uploaded file, reusable for later sends
+    message_id: int | None = None  # the message that carries it, when the service says
 
 
 UploadProgress = Callable[[int, int], Awaitable[None]]  # (bytes sent, total bytes)

@@ -13,7 +13,7 @@ from cpbatch.application.use_cases import SyncRequest
 from cpbatch.domain.identifiers import AccessToken
 from cpbatch.entrypoints import presenters
 from cpbatch.entrypoints.bootstrap import resolved
-from cpbatch.entrypoints.cli import login_commands, render
+from cpbatch.entrypoints.cli import login_commands, render, watch_command
 from cpbatch.entrypoints.cli.exit_codes import ExitCode
 from cpbatch.entrypoints.cli.progress import RichSyncProgress
 from cpbatch.entrypoints.cli.token_source import command_token
@@ -135,6 +135,18 @@ async def sync(ctx: CommandContext) -> ExitCode:
     return ExitCode.OK if report.ok else ExitCode.PARTIAL_FAILURE
 
 
+async def watch(ctx: CommandContext) -> ExitCode:
+    request = SyncRequest(
+        token=await ctx.token(),
+        org_code=ctx.args.org_code,
+        batch=ctx.args.batch,
+        destination=ctx.args.output or ctx.settings.download_dir,
+        concurrency=ctx.settings.sync_concurrency,
+    )
+    every_s = ctx.settings.watch_every if ctx.args.every is None else ctx.args.every
+    return await watch_command.watch(ctx.container, request, every_s, ctx.out, ctx.err)
+
+
 async def verify(ctx: CommandContext) -> ExitCode:
     verify_store = await resolved(ctx.container.verify_store())
     verify_placements = await resolved(ctx.container.verify_placements())
@@ -154,6 +166,7 @@ COMMANDS = {
     "files": files,
     "download": download,
     "sync": sync,
+    "watch": watch,
     "verify": verify,
     "login": login_commands.login,
     "logout": login_commands.logout,

@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from cpbatch.domain.durations import parse_duration
+from cpbatch.domain.errors import ValidationError
 from cpbatch.entrypoints.cli.entry import installed_version
 
 EPILOG = """\
@@ -14,6 +16,13 @@ badly, 7 storage, 8 rate limited, 9 not downloadable.
 
 cpbatch acts only with your own ClassPlus token and downloads only what your account may open;
 videos and other protected content are listed, never downloaded."""
+
+
+def _duration(text: str) -> float:
+    try:
+        return parse_duration(text)
+    except ValidationError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -99,6 +108,27 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sync.add_argument("--dry-run", action="store_true", help="list what would be downloaded")
     sync.add_argument("--force", action="store_true", help="download even unchanged files")
+
+    watch = commands.add_parser(
+        "watch",
+        parents=[common],
+        help="sync new and changed files into DIR again and again until stopped (Ctrl+C)",
+    )
+    watch.add_argument("org_code", metavar="CODE")
+    watch.add_argument("--batch", metavar="BATCH_ID", help="only this batch")
+    watch.add_argument(
+        "-o",
+        "--output",
+        type=Path,
+        metavar="DIR",
+        help="output directory (default: DOWNLOAD_DIR, ./downloads)",
+    )
+    watch.add_argument(
+        "--every",
+        type=_duration,
+        metavar="DURATION",
+        help="time between checks, e.g. 30m, 2h, 90s (default: WATCH_EVERY, 30m)",
+    )
 
     verify = commands.add_parser(
         "verify",

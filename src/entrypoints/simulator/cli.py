@@ -63,7 +63,10 @@ async def _serve(args: argparse.Namespace) -> None:
     for signum in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(signum, stop.set)
     faults = fault_config(args, os.environ)
-    async with run_simulator(world_from(args), faults, args.host, args.port) as sim:
+    control = args.control or os.environ.get("SIM_CONTROL", "").lower() in ("1", "true", "yes")
+    async with run_simulator(
+        world_from(args), faults, args.host, args.port, control=control
+    ) as sim:
         _announce(sim, demo=args.world == "demo")
         if args.ready_file:
             _write_ready_file(Path(args.ready_file), sim)

@@ -93,6 +93,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="give every org, batch, folder and file a name with Rich markup, terminal "
         "escapes and a newline (to test what clients print)",
     )
+    parser.add_argument(
+        "--control",
+        action="store_true",
+        help="serve POST /_control/publish and /_control/revise: files appear and change "
+        "while it runs (JSON: org, batch, name, size, folder / org, file_id)",
+    )
     parser.add_argument("--ready-file", help="write base URL, tokens and pid here (mode 0600)")
     parser.add_argument(
         "--manifest",

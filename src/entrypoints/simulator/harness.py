@@ -13,6 +13,7 @@ from cpbatch.entrypoints.simulator.app import build_app
 from cpbatch.entrypoints.simulator.demo import demo_world
 from cpbatch.entrypoints.simulator.faults import FaultConfig, FaultInjector
 from cpbatch.entrypoints.simulator.manifest import ManifestEntry, build_manifest
+from cpbatch.entrypoints.simulator.publishing import publish, revise
 from cpbatch.entrypoints.simulator.state import SimulatorState
 from cpbatch.entrypoints.simulator.stats import SimulatorStats
 from cpbatch.entrypoints.simulator.world import Document, Org, User, World
@@ -49,6 +50,16 @@ class Simulator:
     def reindex(self) -> None:
         """Call after removing items from `world` while running (additions are found anyway)."""
         self._state.index.rebuild()
+
+    def publish_file(
+        self, org_code: str, batch_key: str, name: str, size: int = 10_000, folder: str = ""
+    ) -> Document:
+        """A tutor publishes a new file (see publishing.publish)."""
+        return publish(self.world, org_code, batch_key, name, size, folder)
+
+    def revise_file(self, org_code: str, file_id: int) -> Document:
+        """A tutor publishes a new version of a file (new bytes, later updatedAt)."""
+        return revise(self.world, org_code, file_id)
 
     def _org_user(self, org_code: str, mobile: str | None = None) -> tuple[Org, User]:
         org = self.world.org_by_code(org_code)
@@ -114,11 +125,13 @@ async def run_simulator(
     port: int = 0,
     *,
     middlewares: Sequence[Middleware] = (),
+    control: bool = False,
 ) -> AsyncIterator[Simulator]:
     """Serve `world` (default: `demo_world()`) on a real socket until the block exits;
-    `middlewares` let a test hold or observe requests."""
+    `middlewares` let a test hold or observe requests; `control` serves the routes that
+    publish files (see publishing.py)."""
     state = SimulatorState.for_world(world or demo_world(), FaultInjector(faults))
-    app = build_app(state, middlewares)
+    app = build_app(state, middlewares, control=control)
     runner = web.AppRunner(app, access_log=None, shutdown_timeout=SHUTDOWN_TIMEOUT_S)
     await runner.setup()
     try:

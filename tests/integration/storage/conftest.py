@@ -27,6 +27,7 @@ from support.storage_kits import (
     MetadataKit,
     MetadataStore,
     RemoteFileIdKit,
+    WatchKit,
 )
 
 _BLOB_PATH = re.compile(r"([0-9a-f]{2})/([0-9a-f]{2})/\1\2[0-9a-f]{60}")
@@ -166,6 +167,16 @@ async def remote_file_id_kit(
         return
     async with _sqlite_opener(tmp_path / "state" / "metadata.sqlite3") as open_sqlite:
         yield RemoteFileIdKit(_remote_ids_of(open_sqlite))
+
+
+@pytest.fixture(params=["sqlite", MONGODB])
+async def watch_kit(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[WatchKit]:
+    if request.param == "mongodb":
+        async with _mongo_opener(_server(request)) as (open_mongo_repo, _):
+            yield WatchKit(open_mongo_repo)
+        return
+    async with _sqlite_opener(tmp_path / "state" / "metadata.sqlite3") as open_sqlite:
+        yield WatchKit(open_sqlite)
 
 
 def _credentials_of(

@@ -40,6 +40,7 @@ class Document:
     by_remote_id: bool  # reused an earlier upload: no bytes moved
     size: int
     content: bytes | None  # what was uploaded (small files only)
+    message_id: int = 0
 
 
 class FakeChat:
@@ -98,10 +99,14 @@ class FakeChat:
             if self.forget_remote_ids or upload.remote_id not in self.remote_sizes:
                 raise DeliveryError("Telegram does not know that file id.")
             size = self.remote_sizes[upload.remote_id]
+            message_id = next(self._ids)
             self.documents[chat_id].append(
-                Document(chat_id, upload.file_name, caption, upload.remote_id, True, size, None)
-            )
-            return SentDocument(upload.remote_id)
+                Document(
+                    chat_id, upload.file_name, caption, upload.remote_id, True, size, None,
+                    message_id,
+                )
+            )  # fmt: skip
+            return SentDocument(upload.remote_id, message_id)
         assert upload.path is not None
         size = upload.path.stat().st_size
         self.uploading_now += 1
@@ -126,11 +131,14 @@ class FakeChat:
         self.uploaded_bytes += size
         self.uploads += 1
         remote_id = f"tg-file-{next(self._ids)}"
+        message_id = next(self._ids)
         self.remote_sizes[remote_id] = size
         self.documents[chat_id].append(
-            Document(chat_id, upload.file_name, caption, remote_id, False, size, content)
+            Document(
+                chat_id, upload.file_name, caption, remote_id, False, size, content, message_id
+            )
         )
-        return SentDocument(remote_id)
+        return SentDocument(remote_id, message_id)
 
     # -- looking at what happened --------------------------------------------------------------
     def history(self, chat_id: int) -> list[Message]:

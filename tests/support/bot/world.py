@@ -7,6 +7,7 @@ import itertools
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 from dependency_injector import providers
 
@@ -14,7 +15,7 @@ from cpbatch.application.bot.conversation import BotConversation
 from cpbatch.application.bot.events import IncomingCallback, IncomingMessage
 from cpbatch.application.bot.settings import BotPolicy
 from cpbatch.domain.identifiers import AccessToken
-from support.app import Services, build_services
+from support.app import Services, WatchStores, build_services
 from support.bot.chat import FakeChat, Message
 from support.fakes import (
     FakeCipher,
@@ -48,9 +49,19 @@ class BotWorld:
         tiers: list[InMemoryBlobStore] | None = None,
         chat: FakeChat | None = None,
         clock: Callable[[], float] | None = None,
+        watch: WatchStores | None = None,
+        settings: dict[str, Any] | None = None,
+        ttl_s: float = 300.0,
     ) -> None:
         self.gateway = gateway or FakeClassPlus()
-        self.app: Services = build_services(self.gateway, tiers=tiers, data_dir=work_root)
+        self.app: Services = build_services(
+            self.gateway,
+            tiers=tiers,
+            data_dir=work_root,
+            watch=watch,
+            settings=settings,
+            ttl_s=ttl_s,
+        )
         self.chat = chat or FakeChat()
         self.cipher = FakeCipher()
         self.credentials = self.app.credentials

@@ -5,6 +5,12 @@ from support.fakes.basics import FakeClock, RecordingProgress, make_token
 from support.fakes.bot import FakeCipher, InMemoryCredentialRepository, InMemoryRemoteFileIds
 from support.fakes.classplus import FakeClassPlus, FakeFileStream
 from support.fakes.storage import InMemoryBlobStore, InMemoryMetadata
+from support.fakes.watch import (
+    InMemoryDeliveryLog,
+    InMemorySubscriptions,
+    InMemoryWatchPreferences,
+    InMemoryWatchSchedules,
+)
 
 __all__ = [
     "FakeCipher",
@@ -13,8 +19,12 @@ __all__ = [
     "FakeFileStream",
     "InMemoryBlobStore",
     "InMemoryCredentialRepository",
+    "InMemoryDeliveryLog",
     "InMemoryMetadata",
     "InMemoryRemoteFileIds",
+    "InMemorySubscriptions",
+    "InMemoryWatchPreferences",
+    "InMemoryWatchSchedules",
     "RecordingProgress",
     "make_token",
 ]

@@ -26,7 +26,7 @@ from support.telegram_e2e.paths import Locations
 from support.telegram_e2e.piltover import Person, PiltoverServer, create_bot, load_kit, sign_up
 from support.telegram_e2e.processes import SIMULATOR_SEED, BotProcess, SimulatorProcess, manifest
 from support.telegram_e2e.results import ResultTable
-from support.telegram_e2e.screens import MOBILE, ORG
+from support.telegram_e2e.screens import MOBILE, ORG, WATCH_EVERY_S
 
 
 @dataclass(repr=False)  # pytest prints a failing step's arguments: never the secrets
@@ -39,6 +39,7 @@ class TelegramE2E:
     classplus_token: str
     otp: str
     secrets: dict[str, str]
+    simulator_url: str = ""  # its control routes publish files while the bot runs
     memory: dict[str, Any] = field(default_factory=dict)  # what one step leaves the next
 
     def __repr__(self) -> str:
@@ -77,6 +78,8 @@ def _bot_settings(
         "RATE_LIMIT_REQUESTS": "100",  # a local simulator is no upstream to be gentle with
         "BOT_PROGRESS_INTERVAL": "1",
         "BOT_REQUESTS_PER_MINUTE": "120",
+        "WATCH_EVERY": f"{WATCH_EVERY_S:g}s",
+        "WATCH_REQUESTS_PER_HOUR": "3600",
     }
 
 
@@ -112,6 +115,7 @@ async def running_environment(where: Locations, table: ResultTable) -> AsyncIter
             classplus_token=sim.tokens()[ORG],
             otp=secrets["OTP"],
             secrets=secrets,
+            simulator_url=sim.base_url,
         )
     finally:
         with table.phase("teardown"):

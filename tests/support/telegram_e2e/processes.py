@@ -71,6 +71,7 @@ class SimulatorProcess:
                     "-m",
                     "cpbatch.entrypoints.simulator",
                     *_WORLD,
+                    "--control",  # files published during the run (the watch step)
                     "--ready-file",
                     ready_file,
                 ],

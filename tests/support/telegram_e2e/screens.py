@@ -10,6 +10,7 @@ ORG = "learnwell"
 MOBILE = "9000000001"  # the org's first user: the manifest lists what this account sees
 PHYSICS = "Physics Complete Course 2025"
 PHYSICS_ID = 41001
+WATCH_EVERY_S = 10.0  # the bot checks watched batches this often in the run
 MATHS = "Mathematics Foundation"  # folders two deep, a video: a good "Download all"
 MATHS_ID = 41003
 MORNING_BATCH = "Class 11 Morning Batch"

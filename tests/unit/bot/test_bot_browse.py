@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from cpbatch.application.bot import browse_texts, texts
+from cpbatch.application.bot import browse_texts, texts, watch_texts
 from cpbatch.domain.errors import DownloadFailedError
 from support.bot.demo import ALICE_TOKEN, demo_gateway
 from support.bot.world import ALICE, BOB, BotWorld, default_policy
@@ -161,6 +161,7 @@ async def test_a_batch_opens_as_a_folder_tree_with_sizes_and_navigation(tmp_path
         "🚫 Quiz 1 · not downloadable",
         "📄 syllabus.pdf · 12 B",
         "⬇ Download all (3 files, 56 B)",
+        watch_texts.WATCH_BUTTON,
         browse_texts.BACK,
     ]
 
@@ -197,6 +198,7 @@ async def test_sizes_classplus_does_not_give_are_not_guessed_and_said_once(
         "🚫 Quiz 1 · not downloadable",
         "📄 syllabus.pdf",
         "⬇ Download all (3 files)",
+        watch_texts.WATCH_BUTTON,
         browse_texts.BACK,
     ]
     assert root.text.count(browse_texts.SIZES_NOT_GIVEN) == 1
@@ -319,6 +321,7 @@ async def test_a_big_folder_is_paged_too(tmp_path: Path) -> None:
         "⬇ Download all (10 files, 9.0 KiB)",
         "Page 1 of 2",
         browse_texts.NEXT,
+        watch_texts.WATCH_BUTTON,
         browse_texts.BACK,
     ]
     await world.press(ALICE, browse_texts.NEXT)
@@ -328,6 +331,7 @@ async def test_a_big_folder_is_paged_too(tmp_path: Path) -> None:
         "⬇ Download all (10 files, 9.0 KiB)",
         browse_texts.PREV,
         "Page 2 of 2",
+        watch_texts.WATCH_BUTTON,
         browse_texts.BACK,
     ]
     await world.press(ALICE, browse_texts.BACK)

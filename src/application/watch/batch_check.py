@@ -1,0 +1,127 @@
+"""One check of one watched batch: each subscriber's access with their own token, one listing
+of the batch shared by all of them (fetched with the first entitled subscriber's token), each
+changed file fetched once, and each subscriber's due files delivered."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Sequence
+
+from cpbatch.application.logs import get_logger
+from cpbatch.application.ports.services import BatchListings
+from cpbatch.application.ports.watch import Subscriptions, WatchRecipient
+from cpbatch.application.use_cases import DownloadBatch
+from cpbatch.application.watch import texts
+from cpbatch.application.watch.access import Entitled, Lost, SubscriberAccess
+from cpbatch.application.watch.budget import BudgetSpent
+from cpbatch.application.watch.deliver import SubscriberDelivery
+from cpbatch.domain.errors import AuthenticationError
+from cpbatch.domain.models import BatchFile, StoredFile
+from cpbatch.domain.watch import Subscription, SubscriptionStatus
+
+log = get_logger(__name__)
+
+
+@dataclasses.dataclass
+class CheckResult:
+    listed: bool = False  # the batch was listed (False: nobody could, or the budget ran out)
+    delivered: int = 0
+    deferred: int = 0  # subscribers left for the next check (budget spent for their access)
+
+
+class BatchCheck:
+    def __init__(
+        self,
+        subscriptions: Subscriptions,
+        access: SubscriberAccess,
+        listings: BatchListings,
+        download: DownloadBatch,
+        delivery: SubscriberDelivery,
+        recipient: WatchRecipient,
+    ) -> None:
+        self._subscriptions = subscriptions
+        self._access = access
+        self._listings = listings
+        self._download = download
+        self._delivery = delivery
+        self._recipient = recipient
+
+    async def run(self, subscribers: Sequence[Subscription]) -> CheckResult:
+        """Raises BudgetSpent when the batch itself could not be listed for want of budget,
+        and upstream errors (the caller backs off)."""
+        result = CheckResult()
+        entitled: list[Entitled] = []
+        for subscription in subscribers:
+            try:
+                access = await self._access.resolve(subscription)
+            except BudgetSpent:
+                result.deferred += 1
+                continue
+            if isinstance(access, Lost):
+                await self._pause(access)
+            elif isinstance(access, Entitled):
+                entitled.append(await self._resumed(access))
+        files, lister, entitled = await self._listing(entitled)
+        if lister is None:
+            return result
+        result.listed = True
+        fetched: dict[tuple[int, str], StoredFile] = {}
+
+        async def store_once(file: BatchFile) -> StoredFile:
+            key = (file.id, file.version)
+            if key not in fetched:
+                got = await self._download.execute(
+                    lister.token, file.batch.org.code, file.id, batch=file.batch.key
+                )
+                fetched[key] = got.stored
+            return fetched[key]
+
+        for one in entitled:
+            try:
+                result.delivered += await self._delivery.run(one.subscription, files, store_once)
+            except AuthenticationError:  # the lister's token stopped working mid-check
+                log.warning("watch_lister_lost_access", user_id=lister.subscription.user_id)
+                break
+        return result
+
+    async def _listing(
+        self, entitled: list[Entitled]
+    ) -> tuple[tuple[BatchFile, ...], Entitled | None, list[Entitled]]:
+        """The batch's files, listed with the first entitled subscriber's token that works,
+        that subscriber, and the subscribers still entitled."""
+        remaining = list(entitled)
+        while remaining:
+            lister = remaining[0]
+            try:
+                files = await self._listings.batch_files(
+                    lister.token, lister.batch, force_refresh=True
+                )
+            except AuthenticationError:
+                principal = lister.token.principal
+                await self._pause(Lost(lister.subscription, principal, texts.NOT_OPEN))
+                remaining.pop(0)
+                continue
+            return files, lister, remaining
+        return (), None, []
+
+    async def _pause(self, lost: Lost) -> None:
+        paused = dataclasses.replace(
+            lost.subscription,
+            status=SubscriptionStatus.PAUSED,
+            paused_principal=lost.principal,
+        )
+        await self._subscriptions.save_subscription(paused)
+        if lost.subscription.active:  # one message when access ends, none while paused
+            log.info("watch_paused", user_id=paused.user_id, reason=lost.reason)
+            await self._recipient.tell(paused, texts.lost_access(paused, lost.reason))
+
+    async def _resumed(self, entitled: Entitled) -> Entitled:
+        if entitled.subscription.active:
+            return entitled
+        active = dataclasses.replace(
+            entitled.subscription, status=SubscriptionStatus.ACTIVE, paused_principal=None
+        )
+        await self._subscriptions.save_subscription(active)
+        await self._recipient.tell(active, texts.resumed(active))
+        log.info("watch_resumed", user_id=active.user_id)
+        return dataclasses.replace(entitled, subscription=active)
