@@ -32,6 +32,17 @@ class MongoWatchSchedules:
     async def save_schedule(self, schedule: WatchSchedule) -> None:
         await self._handle.upsert(WATCH_SCHEDULES, _document(schedule), doing="save a check")
 
+    async def claim_schedule(self, schedule: WatchSchedule, next_check_at: float) -> bool:
+        where = {
+            **q.by_id(_key(schedule.org_code, schedule.batch_key)),
+            "next_check_at": float(schedule.next_check_at),
+        }
+        with mongo_errors("claim a check"):
+            done = await self._handle.collection(WATCH_SCHEDULES).update_one(
+                where, {"$set": {"next_check_at": float(next_check_at)}}
+            )
+        return done.modified_count == 1
+
     async def delete_schedule(self, org_code: str, batch_key: str) -> None:
         with mongo_errors("delete a check"):
             await self._handle.collection(WATCH_SCHEDULES).delete_one(

@@ -21,6 +21,10 @@ UPSERT = (
     "ON CONFLICT (org_code, batch_key) DO UPDATE SET next_check_at = excluded.next_check_at, "
     "last_check_at = excluded.last_check_at, failures = excluded.failures"
 )
+CLAIM = (
+    "UPDATE watch_schedules SET next_check_at = ? "
+    "WHERE org_code = ? AND batch_key = ? AND next_check_at = ?"
+)
 DELETE = "DELETE FROM watch_schedules WHERE org_code = ? AND batch_key = ?"
 DUE = (
     f"SELECT {_COLUMNS} FROM watch_schedules WHERE next_check_at <= ? "
@@ -40,6 +44,14 @@ class SqliteWatchSchedules:
     async def save_schedule(self, schedule: WatchSchedule) -> None:
         args = _row(schedule)
         await self._thread.run(lambda db: db.execute(UPSERT, args), doing="save a check")
+
+    async def claim_schedule(self, schedule: WatchSchedule, next_check_at: float) -> bool:
+        args = (next_check_at, schedule.org_code, schedule.batch_key, schedule.next_check_at)
+
+        def claim(db: sqlite3.Connection) -> bool:
+            return db.execute(CLAIM, args).rowcount == 1
+
+        return await self._thread.run(claim, doing="claim a check")
 
     async def delete_schedule(self, org_code: str, batch_key: str) -> None:
         args = (org_code, batch_key)

@@ -41,6 +41,12 @@ class WatchSchedules(Protocol):
         """Insert or replace the batch's schedule."""
         ...
 
+    async def claim_schedule(self, schedule: WatchSchedule, next_check_at: float) -> bool:
+        """Move the batch's next check to `next_check_at` only if it is still `schedule` as
+        read (same next check): True when this caller claimed the check, False when another
+        process sharing the store claimed it first (or the batch is no longer watched)."""
+        ...
+
     async def delete_schedule(self, org_code: str, batch_key: str) -> None: ...
 
     async def due_schedules(self, now: float, limit: int) -> list[WatchSchedule]:

@@ -81,11 +81,14 @@ class CheckWatches:
             await self._schedules.delete_schedule(*schedule.batch_ref)
             return
         started, spent_before = self._clock(), self._budget.total
-        # Claimed first: a crash mid-check waits for the next check instead of retrying at once.
-        claimed = dataclasses.replace(
-            schedule, next_check_at=self._pacing.next_check(started, batches)
-        )
-        await self._schedules.save_schedule(claimed)
+        # Claimed first, only if no other process sharing the store claimed it since it was
+        # read: a batch is checked by one bot at a time, and a crash mid-check waits for the
+        # next check instead of retrying at once.
+        if not await self._schedules.claim_schedule(
+            schedule, self._pacing.next_check(started, batches)
+        ):
+            log.info("watch_check_taken_elsewhere")
+            return
         try:
             result = await self._check.run(subscribers)
         except BudgetSpent:

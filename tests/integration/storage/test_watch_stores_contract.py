@@ -85,6 +85,22 @@ async def test_schedules_come_due_earliest_first_and_add_keeps_an_existing_one(
     ]
 
 
+async def test_a_check_is_claimed_by_one_process_only(watch_kit: WatchKit) -> None:
+    """Two bots sharing a store read the same due check; only the first claim takes it."""
+    first, second = await watch_kit.open(), await watch_kit.open()
+    await first.watch_schedules.add_schedule(WatchSchedule("demo", "course:12", 100.0))
+    (seen_by_first,) = await first.watch_schedules.due_schedules(150.0, 10)
+    (seen_by_second,) = await second.watch_schedules.due_schedules(150.0, 10)
+
+    assert await first.watch_schedules.claim_schedule(seen_by_first, 1900.0)
+    assert not await second.watch_schedules.claim_schedule(seen_by_second, 1950.0)
+    assert await second.watch_schedules.schedules() == [WatchSchedule("demo", "course:12", 1900.0)]
+    await first.watch_schedules.delete_schedule("demo", "course:12")
+    stale = WatchSchedule("demo", "course:12", 1900.0)
+    assert not await second.watch_schedules.claim_schedule(stale, 3700.0)
+    assert await second.watch_schedules.schedules() == []
+
+
 async def test_the_delivery_log_begins_settles_and_never_unsettles(watch_kit: WatchKit) -> None:
     log = (await watch_kit.open()).delivery_log
     await log.record(ALICE, [(1, "v1"), (2, "v1")], DeliveryState.BASELINE)

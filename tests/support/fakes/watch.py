@@ -46,6 +46,13 @@ class InMemoryWatchSchedules:
     async def save_schedule(self, schedule: WatchSchedule) -> None:
         self.rows[schedule.batch_ref] = schedule
 
+    async def claim_schedule(self, schedule: WatchSchedule, next_check_at: float) -> bool:
+        stored = self.rows.get(schedule.batch_ref)
+        if stored is None or stored.next_check_at != schedule.next_check_at:
+            return False
+        self.rows[schedule.batch_ref] = dataclasses.replace(stored, next_check_at=next_check_at)
+        return True
+
     async def delete_schedule(self, org_code: str, batch_key: str) -> None:
         self.rows.pop((org_code, batch_key), None)
 

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from cpbatch.application.bot import watch_texts
+from cpbatch.domain.watch import WatchSchedule
 from support.bot.demo import ALICE_TOKEN, BOB_TOKEN, CAROL_TOKEN, demo_gateway
 from support.bot.watching import captions, names, next_round
 from support.bot.world import ALICE, BOB, CAROL, BotWorld
@@ -136,3 +137,28 @@ async def test_at_most_n_files_per_round_and_a_note_for_the_rest(tmp_path: Path)
     assert world.last(ALICE).text == (
         "🔔 …and 3 more new or updated files in Maths: /sync demo course:20"
     )
+
+
+async def test_a_check_another_bot_claimed_first_is_left_to_it(
+    world: BotWorld, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two bots sharing one database: both read the same due check; the one that claims it
+    second lists nothing and sends nothing (the other one delivers)."""
+    await world.say(ALICE, "/watch demo 12")
+    world.gateway.add_file(world.gateway.batches[0], 106, "chapter-2.pdf", b"fresh")
+    schedules = world.app.watch.schedules
+    read = schedules.due_schedules
+
+    async def read_then_claimed_elsewhere(now: float, limit: int) -> list[WatchSchedule]:
+        due = await read(now, limit)
+        for schedule in due:
+            assert await schedules.claim_schedule(schedule, now + 1800)
+        return due
+
+    monkeypatch.setattr(schedules, "due_schedules", read_then_claimed_elsewhere)
+    world.gateway.calls.clear()
+
+    await next_round(world)
+
+    assert world.gateway.calls["list_files"] == 0
+    assert world.chat.documents[ALICE] == []
