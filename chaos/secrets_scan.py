@@ -5,7 +5,9 @@ What runs, against the ClassPlus simulator on loopback:
   * the real CLI (`python -m cpbatch`, LOG_LEVEL=DEBUG): a sync WITH injected faults
     (5xx, 429, connection resets), an expired and a forged token, a MongoDB URI with a password
     (MONGODB_TIMEOUT=0.5: it must fail with the password redacted), and `cpbatch bot` with bot
-    settings that stop it at start;
+    settings that stop it at start; `cpbatch login` (mobile and OTP typed on standard input),
+    `status`, a command on the stored login, `--token -` and `logout`, with the login key in a
+    key file (no OS keyring), whose contents are a secret too;
   * the real composed bot (Container: SQLite, Fernet, the ClassPlus adapter, the
     conversation, the Pyrogram chat adapter) with only the Telegram network replaced by a fake
     client: /login (org, mobile, OTP, a wrong OTP first), /token in one message and in steps,
@@ -47,6 +49,7 @@ ASHA = "9000000001"  # learnwell: logs in with /login (mobile + OTP)
 KABIR = "9000000004"  # learnwell: logged in with /token in one message
 ADMIN, ALICE, CAROL, BURSTER, FORGER, STRANGER = 4242, 5001, 5002, 5003, 5004, 999_001
 CLI_TIMEOUT_S = 300.0
+NULL_KEYRING = "keyring.backends.null.Keyring"  # no OS keyring: the login key goes to a file
 BURST_FACTOR = 2  # a burst of this many times the per-minute allowance, at once
 CONTEXT_CHARS = 40
 # Environment variables cpbatch reads: never inherited by the subprocesses.
@@ -259,6 +262,33 @@ async def run_cli(
     **env: str,
 ) -> CliRun:
     """The real CLI in a subprocess, at DEBUG, against the simulator."""
+    return await _cli(evidence, label, base_url, data_dir, args, env_file, None, env)
+
+
+async def run_cli_answering(
+    evidence: Evidence,
+    label: str,
+    base_url: str,
+    data_dir: Path,
+    *args: str,
+    answers: Callable[[], AsyncIterator[str]],
+    **env: str,
+) -> CliRun:
+    """`run_cli` with `answers` typed on standard input, a line at a time, each when it is
+    known (an OTP once it was sent)."""
+    return await _cli(evidence, label, base_url, data_dir, args, "/nonexistent.env", answers, env)
+
+
+async def _cli(
+    evidence: Evidence,
+    label: str,
+    base_url: str,
+    data_dir: Path,
+    args: tuple[str, ...],
+    env_file: str,
+    answers: Callable[[], AsyncIterator[str]] | None,
+    env: dict[str, str],
+) -> CliRun:
     environment = {k: v for k, v in os.environ.items() if k in _INHERITED}
     environment.update(
         CLASSPLUS_BASE_URL=base_url,
@@ -284,10 +314,15 @@ async def run_cli(
         env_file,
         cwd=REPO_ROOT,
         env=environment,
-        stdin=asyncio.subprocess.DEVNULL,
+        stdin=asyncio.subprocess.DEVNULL if answers is None else asyncio.subprocess.PIPE,
         stdout=asyncio.subprocess.PIPE,
         stderr=asyncio.subprocess.PIPE,
     )
+    if answers is not None and process.stdin is not None:
+        async for line in answers():
+            process.stdin.write(line.encode() + b"\n")
+            await process.stdin.drain()
+        process.stdin.close()
     out, err = await asyncio.wait_for(process.communicate(), timeout=CLI_TIMEOUT_S)
     result = CliRun(
         label, process.returncode or 0, out.decode(errors="replace"), err.decode(errors="replace")
@@ -630,6 +665,76 @@ async def _cli_part(
     figures.mongo_password_redacted = mongo.code == 7 and "chaos:***@127.0.0.1" in mongo.stderr
 
 
+async def _cli_login_part(evidence: Evidence, figures: Figures, sim: Any, workdir: Path) -> None:
+    """`cpbatch login` (mobile, then the OTP, typed on standard input), `status`, a command
+    on the stored login, `--token -`, `logout`: the OTP, the token the login got and the key
+    it is kept under must appear nowhere."""
+    data = workdir / "cli-login-data"
+    evidence.at_rest.extend(
+        [data / "metadata.sqlite3", data / "metadata.sqlite3-wal", data / "metadata.sqlite3-shm"]
+    )
+    before, started = sim.otp_for(ASHA), int(time.time())
+    sent: list[str] = []
+
+    async def person() -> AsyncIterator[str]:
+        yield ASHA
+        otp = await _new_otp(sim, before)
+        evidence.otp("OTP (cpbatch login)", otp)
+        sent.append(otp)
+        yield otp
+
+    login = await run_cli_answering(
+        evidence, "login", sim.base_url, data, "login", ORG,
+        answers=person, PYTHON_KEYRING_BACKEND=NULL_KEYRING,
+    )  # fmt: skip
+    figures.cli_codes["cli_login"] = login.code
+    org, user = sim._org_user(ORG, ASHA)  # our own simulator: every token it could have minted
+    for second in range(started - 1, int(time.time()) + 2):
+        evidence.token("ClassPlus token (cpbatch login)", sim._state.tokens.mint(org, user, second))
+    key_file = data / "cli-login.key"
+    if key_file.is_file():
+        evidence.secret("CLI login key", key_file.read_text(encoding="utf-8").strip())
+    status = await run_cli(
+        evidence, "status", sim.base_url, data, "status", PYTHON_KEYRING_BACKEND=NULL_KEYRING
+    )
+    stored = await run_cli(
+        evidence, "batches, stored login", sim.base_url, data, "batches", ORG,
+        PYTHON_KEYRING_BACKEND=NULL_KEYRING,
+    )  # fmt: skip
+    token = sim.token_for(ORG, KABIR)
+    evidence.token("ClassPlus token (--token -)", token)
+
+    async def typed_token() -> AsyncIterator[str]:
+        yield token
+
+    piped = await run_cli_answering(
+        evidence, "batches, --token -", sim.base_url, data, "batches", ORG, "--token", "-",
+        answers=typed_token, PYTHON_KEYRING_BACKEND=NULL_KEYRING,
+    )  # fmt: skip
+    logout = await run_cli(
+        evidence, "logout", sim.base_url, data, "logout", ORG, PYTHON_KEYRING_BACKEND=NULL_KEYRING
+    )
+    for label, run in (("cli_status", status), ("cli_stored_login", stored),
+                       ("cli_token_stdin", piped), ("cli_logout", logout)):  # fmt: skip
+        figures.cli_codes[label] = run.code
+    figures.notes.append(
+        f"cpbatch login: exit {login.code} (OTP typed {'yes' if sent else 'no'}), status "
+        f"{status.code}, batches on the stored login {stored.code}, --token - {piped.code}, "
+        f"logout {logout.code}"
+    )
+
+
+async def _new_otp(sim: Any, before: str | None, timeout_s: float = 30.0) -> str:
+    """The OTP the simulator sends once `cpbatch login` asked for one."""
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        otp = sim.otp_for(ASHA)
+        if otp is not None and otp != before:
+            return str(otp)
+        await asyncio.sleep(0.05)
+    raise RuntimeError("cpbatch login never asked ClassPlus for an OTP")
+
+
 async def _startup_crash_part(
     evidence: Evidence, figures: Figures, sim: Any, workdir: Path
 ) -> None:
@@ -884,6 +989,7 @@ async def _scenario(evidence: Evidence, figures: Figures, workdir: Path, full: b
 
     async with run_simulator() as sim:
         await _cli_part(evidence, figures, sim, workdir, full)
+        await _cli_login_part(evidence, figures, sim, workdir)
         await _startup_crash_part(evidence, figures, sim, workdir)
         await _bot_config_part(evidence, figures, sim, workdir)
 

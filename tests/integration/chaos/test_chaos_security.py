@@ -51,6 +51,9 @@ def test_no_secret_reaches_a_log_an_output_or_the_disk(tmp_path: Path) -> None:
     assert codes["expired_token"] == codes["forged_token"] == 3
     assert codes["mongodb_unreachable"] == 7
     assert codes["bot_without_admins"] == 2
+    assert codes["cli_login"] == codes["cli_status"] == codes["cli_logout"] == 0
+    assert codes["cli_stored_login"] == codes["cli_token_stdin"] == 0
+    assert "CLI login key" in figures["secret_kinds"]
 
     access = figures["access"]
     assert access["stranger_refusals"] == 1
