@@ -1,9 +1,10 @@
 """Run a command as a child process and measure it: wall time, peak RSS, CPU time.
 
-Wall time is `time.perf_counter` around start and reap. Peak RSS is `ru_maxrss` from
-`os.wait4`, which the kernel keeps for the whole child process (KiB on Linux), so it covers
-everything the process ever mapped, with no sampling gaps. (Polling `psutil.Process.memory_info`
-would also work, and could follow a process tree, but it misses short peaks between polls.)
+Wall time is `time.perf_counter` around start and reap. Peak RSS is the child's own high-water
+mark, `VmHWM` in /proc/PID/status, read every few milliseconds from the moment it runs the
+command until it exits. Not `ru_maxrss` from `os.wait4`: Linux folds the memory image the child
+had before `exec` (the parent's, copied or shared by fork) into it, so a `true` started by a
+300 MiB process reports 300 MiB. Where /proc cannot be read, `ru_maxrss` is the fallback.
 """
 
 from __future__ import annotations
@@ -48,6 +49,8 @@ def run_measured(
         process = subprocess.Popen(  # noqa: S603 - the benchmark's own fixed commands
             list(argv), env=dict(env), cwd=cwd, stdin=subprocess.DEVNULL, stdout=out, stderr=err
         )
+        # Popen returns once the child ran `exec`: from here its /proc entry is the command's.
+        peak = PeakRss(process.pid)
         timed_out = threading.Event()
 
         def kill() -> None:
@@ -60,19 +63,53 @@ def run_measured(
             _, status, usage = os.wait4(process.pid, 0)
         finally:
             timer.cancel()
+            peak.stop()
         wall = time.perf_counter() - started
         process.returncode = os.waitstatus_to_exitcode(status)  # reaped here, not by Popen
         out.seek(0)
         err.seek(0)
         return Measurement(
             wall_s=wall,
-            peak_rss_mb=usage.ru_maxrss * KIB / MIB,
+            peak_rss_mb=(peak.kib if peak.kib is not None else usage.ru_maxrss) * KIB / MIB,
             cpu_s=usage.ru_utime + usage.ru_stime,
             returncode=process.returncode,
             stdout=out.read().decode(errors="replace"),
             stderr=err.read().decode(errors="replace"),
             timed_out=timed_out.is_set(),
         )
+
+
+class PeakRss:
+    """Polls a running process's VmHWM (its peak resident set, in KiB) until `stop`."""
+
+    INTERVAL_S = 0.005
+
+    def __init__(self, pid: int) -> None:
+        self._path = Path(f"/proc/{pid}/status")
+        self.kib: int | None = None
+        self._done = threading.Event()
+        self._read()
+        self._thread = threading.Thread(target=self._poll, name="peak-rss", daemon=True)
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._done.set()
+        self._thread.join()
+
+    def _poll(self) -> None:
+        while not self._done.wait(self.INTERVAL_S):
+            self._read()
+
+    def _read(self) -> None:
+        try:
+            text = self._path.read_text()
+        except OSError:
+            return
+        for line in text.splitlines():
+            if line.startswith("VmHWM:"):
+                found = int(line.split()[1])
+                self.kib = found if self.kib is None else max(self.kib, found)
+                return
 
 
 def median(values: Sequence[float]) -> float:
