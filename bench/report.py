@@ -274,8 +274,8 @@ def render_markdown(document: dict[str, Any]) -> str:
         f"{run['rate_limit_requests']} against the local simulator only: the real host keeps "
         f"its upstream-friendly default of {REAL_HOST_RATE_LIMIT}/s. Runs of the two commands "
         f"alternate, each on a clean output dir and DATA_DIR, after {run['warmup']} untimed "
-        f"warm-up pair(s); times are medians, ratios are ratios of medians; RSS is the peak of "
-        f"the whole process (wait4 ru_maxrss), in MiB.",
+        f"warm-up pair(s); times are medians, ratios are ratios of medians; RSS is the "
+        f"command's own peak (VmHWM from /proc, polled while it runs), in MiB.",
         "",
         render_table(scenarios),
         "",
