@@ -5,6 +5,9 @@ mark, `VmHWM` in /proc/PID/status, read every few milliseconds from the moment i
 command until it exits. Not `ru_maxrss` from `os.wait4`: Linux folds the memory image the child
 had before `exec` (the parent's, copied or shared by fork) into it, so a `true` started by a
 300 MiB process reports 300 MiB. Where /proc cannot be read, `ru_maxrss` is the fallback.
+A peak reached in the command's last few milliseconds (one polling interval) can be missed: its
+mm is gone once it exits. Differences of two peaks (S5's growth) can therefore come out
+slightly below zero when two runs peak alike.
 """
 
 from __future__ import annotations

@@ -84,7 +84,12 @@ def test_numbers_are_finite_and_non_negative(results: tuple[dict[str, Any], str]
     found = numbers(document["scenarios"])
     assert found
     bad = [(where, value) for where, value in found if value is None or not math.isfinite(value)]
-    bad += [(where, value) for where, value in found if value is not None and value < 0]
+    # A growth is a difference of two peaks: at smoke sizes it is noise around 0 either way.
+    bad += [
+        (where, value)
+        for where, value in found
+        if value is not None and value < 0 and "growth" not in where
+    ]
     assert not bad
 
 
