@@ -23,7 +23,8 @@ class Subscription:
     batch_name: str
     created_at: float  # seconds since the epoch
     status: SubscriptionStatus = SubscriptionStatus.ACTIVE
-    # The principal of the token that lost access: a login with another token resumes.
+    # The principal of the token that stopped working: only a login with another token resumes.
+    # None while paused for want of access with a working token: asked about at each check.
     paused_principal: str | None = None
 
     @property

@@ -282,6 +282,7 @@ class Container(containers.DeclarativeContainer):
             settings.provided.watch_max_files,
         ),
         watch_recipient,
+        wall_clock,
     )
     check_watches = providers.Singleton(
         CheckWatches,

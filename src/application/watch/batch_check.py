@@ -1,6 +1,8 @@
 """One check of one watched batch: each subscriber's access with their own token, one listing
 of the batch shared by all of them (fetched with the first entitled subscriber's token), each
-changed file fetched once, and each subscriber's due files delivered."""
+changed file fetched once, and each subscriber's due files delivered. What goes wrong for one
+subscriber (their log, their settings, a store that did not answer for them) is theirs: the
+others are still served, and theirs waits for the next check."""
 
 from __future__ import annotations
 
@@ -9,13 +11,17 @@ from collections.abc import Sequence
 
 from cpbatch.application.logs import get_logger
 from cpbatch.application.ports.services import BatchListings
-from cpbatch.application.ports.watch import Subscriptions, WatchRecipient
+from cpbatch.application.ports.watch import Subscriptions, WallClock, WatchRecipient
 from cpbatch.application.use_cases import DownloadBatch
 from cpbatch.application.watch import texts
 from cpbatch.application.watch.access import Entitled, Lost, SubscriberAccess
 from cpbatch.application.watch.budget import BudgetSpent
 from cpbatch.application.watch.deliver import SubscriberDelivery
-from cpbatch.domain.errors import AuthenticationError
+from cpbatch.domain.errors import (
+    AuthenticationError,
+    CpbatchError,
+    StorageError,
+)
 from cpbatch.domain.models import BatchFile, StoredFile
 from cpbatch.domain.watch import Subscription, SubscriptionStatus
 
@@ -26,7 +32,8 @@ log = get_logger(__name__)
 class CheckResult:
     listed: bool = False  # the batch was listed (False: nobody could, or the budget ran out)
     delivered: int = 0
-    deferred: int = 0  # subscribers left for the next check (budget spent for their access)
+    deferred: int = 0  # subscribers left for the next check (budget spent, store failing)
+    listing_s: float = 0.0  # time spent waiting for ClassPlus's listings (not for deliveries)
 
 
 class BatchCheck:
@@ -38,7 +45,9 @@ class BatchCheck:
         download: DownloadBatch,
         delivery: SubscriberDelivery,
         recipient: WatchRecipient,
+        clock: WallClock,
     ) -> None:
+        self._clock = clock
         self._subscriptions = subscriptions
         self._access = access
         self._listings = listings
@@ -51,10 +60,16 @@ class BatchCheck:
         and upstream errors (the caller backs off)."""
         result = CheckResult()
         entitled: list[Entitled] = []
+        started = self._clock()
         for subscription in subscribers:
             try:
                 access = await self._access.resolve(subscription)
             except BudgetSpent:
+                result.deferred += 1
+                continue
+            except StorageError as error:
+                user_id = subscription.user_id
+                log.warning("watch_subscriber_deferred", user_id=user_id, error=error.kind)
                 result.deferred += 1
                 continue
             if isinstance(access, Lost):
@@ -62,6 +77,7 @@ class BatchCheck:
             elif isinstance(access, Entitled):
                 entitled.append(await self._resumed(access))
         files, lister, entitled = await self._listing(entitled)
+        result.listing_s = self._clock() - started
         if lister is None:
             return result
         result.listed = True
@@ -82,6 +98,10 @@ class BatchCheck:
             except AuthenticationError:  # the lister's token stopped working mid-check
                 log.warning("watch_lister_lost_access", user_id=lister.subscription.user_id)
                 break
+            except CpbatchError as error:  # theirs alone: the next check tries again
+                user_id = one.subscription.user_id
+                log.warning("watch_delivery_deferred", user_id=user_id, error=error.kind)
+                result.deferred += 1
         return result
 
     async def _listing(
@@ -105,6 +125,9 @@ class BatchCheck:
         return (), None, []
 
     async def _pause(self, lost: Lost) -> None:
+        already = lost.subscription
+        if not already.active and already.paused_principal == lost.principal:
+            return  # paused already, for the same reason: nothing to store or say
         paused = dataclasses.replace(
             lost.subscription,
             status=SubscriptionStatus.PAUSED,
@@ -113,7 +136,8 @@ class BatchCheck:
         await self._subscriptions.save_subscription(paused)
         if lost.subscription.active:  # one message when access ends, none while paused
             log.info("watch_paused", user_id=paused.user_id, reason=lost.reason)
-            await self._recipient.tell(paused, texts.lost_access(paused, lost.reason))
+            text = texts.lost_access(paused, lost.reason, needs_login=lost.needs_login)
+            await self._recipient.tell(paused, text)
 
     async def _resumed(self, entitled: Entitled) -> Entitled:
         if entitled.subscription.active:

@@ -17,11 +17,15 @@ MAX_ATTEMPTS = 3  # sends of one (user, file, version) before it is given up as 
 class Due:
     file: BatchFile
     change: Change
+    # Every attempt was interrupted before it could settle (a crash, a store that failed):
+    # it is given up as failed, and the subscriber told, instead of tried again.
+    exhausted: bool = False
 
 
 def due_files(files: Iterable[BatchFile], entries: Sequence[Delivery]) -> list[Due]:
     """The downloadable files whose listed version is not settled in the log (a pending entry,
-    a send not confirmed, counts as not had), in folder and name order."""
+    a send not confirmed, counts as not had; one pending after MAX_ATTEMPTS is `exhausted`),
+    in folder and name order."""
     by_file: dict[int, dict[str, Delivery]] = {}
     for logged in entries:
         by_file.setdefault(logged.file_id, {})[logged.version] = logged
@@ -31,8 +35,9 @@ def due_files(files: Iterable[BatchFile], entries: Sequence[Delivery]) -> list[D
             continue
         versions = by_file.get(file.id, {})
         entry = versions.get(file.version)
-        if entry is not None and (entry.state.settled or entry.attempts >= MAX_ATTEMPTS):
+        if entry is not None and entry.state.settled:
             continue
+        exhausted = entry is not None and entry.attempts >= MAX_ATTEMPTS
         others = [v for v in versions.values() if v.version != file.version]
-        due.append(Due(file, Change.UPDATED if others else Change.NEW))
+        due.append(Due(file, Change.UPDATED if others else Change.NEW, exhausted))
     return sorted(due, key=lambda d: (d.file.folder_path, d.file.name.casefold(), d.file.id))

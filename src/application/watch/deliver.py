@@ -13,14 +13,16 @@ ANNOUNCED, so a large upload does not flood the chat round after round."""
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Awaitable, Callable, Sequence
 
 from cpbatch.application.logs import get_logger
 from cpbatch.application.ports.watch import DeliveryLog, WallClock, WatchPreferences, WatchRecipient
 from cpbatch.application.watch import texts
 from cpbatch.application.watch.changes import MAX_ATTEMPTS, Due, due_files
-from cpbatch.domain.errors import AuthenticationError, CpbatchError, DeliveryError
+from cpbatch.domain.errors import AuthenticationError, CpbatchError, ValidationError
 from cpbatch.domain.models import BatchFile, StoredFile
+from cpbatch.domain.quiet_hours import QuietHours
 from cpbatch.domain.watch import DeliveryState, Subscription
 
 log = get_logger(__name__)
@@ -54,7 +56,7 @@ class SubscriberDelivery:
         if not due:
             return 0
         quiet = await self._preferences.quiet_hours(user)
-        if quiet is not None and quiet.quiet_at(self._clock()):
+        if quiet is not None and self._quiet_now(user, quiet):
             log.info("watch_quiet_hours", user_id=user, waiting=len(due))
             return 0
         now, later = due[: self._max_files], due[self._max_files :]
@@ -67,8 +69,18 @@ class SubscriberDelivery:
             await self._log.record(user, items, DeliveryState.ANNOUNCED)
         return sent
 
+    def _quiet_now(self, user: int, quiet: QuietHours) -> bool:
+        try:
+            return quiet.quiet_at(self._clock())
+        except ValidationError:  # a zone this host's time zone database does not know
+            log.warning("watch_quiet_zone_unknown", user_id=user)
+            return dataclasses.replace(quiet, zone="UTC").quiet_at(self._clock())
+
     async def _send(self, subscription: Subscription, item: Due, store: StoreOnce) -> int:
         file, user = item.file, subscription.user_id
+        if item.exhausted:
+            await self._give_up(subscription, file, "every attempt to send it was interrupted")
+            return 0
         try:
             stored = await store(file)
         except AuthenticationError:
@@ -81,14 +93,16 @@ class SubscriberDelivery:
             return 0
         try:
             message_id = await self._recipient.deliver(subscription, file, stored, item.change)
-        except DeliveryError as error:
+        except CpbatchError as error:  # refused, or the stored bytes could not be read
             log.warning("watch_delivery_failed", file_id=file.id, attempts=entry.attempts)
             if entry.attempts >= MAX_ATTEMPTS:
-                await self._log.complete(user, file.id, file.version, DeliveryState.FAILED, None)
-                await self._recipient.tell(
-                    subscription, texts.failed(subscription, file.name, str(error))
-                )
+                await self._give_up(subscription, file, str(error))
             return 0
         await self._log.complete(user, file.id, file.version, DeliveryState.SENT, message_id)
         log.info("watch_delivered", file_id=file.id, change=item.change.value)
         return 1
+
+    async def _give_up(self, subscription: Subscription, file: BatchFile, reason: str) -> None:
+        user = subscription.user_id
+        await self._log.complete(user, file.id, file.version, DeliveryState.FAILED, None)
+        await self._recipient.tell(subscription, texts.failed(subscription, file.name, reason))

@@ -2,10 +2,12 @@
 
 Watching starts from the user's own fresh listing of the batch (their entitlement, checked by
 GetBatchFiles): what it shows then is the baseline, logged as never to be sent, so only files
-that appear or change afterwards are delivered."""
+that appear or change afterwards are delivered. Watching a batch one watches already changes
+nothing: files waiting for them (quiet hours, a failed fetch) are still sent."""
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 
 from cpbatch.application.ports.watch import (
@@ -19,7 +21,7 @@ from cpbatch.application.watch.pacing import Pacing
 from cpbatch.domain.identifiers import AccessToken, OrgCode
 from cpbatch.domain.models import BatchSource
 from cpbatch.domain.selectors import BatchSelector
-from cpbatch.domain.watch import DeliveryState, Subscription, WatchSchedule
+from cpbatch.domain.watch import DeliveryState, Subscription, SubscriptionStatus, WatchSchedule
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,11 +59,25 @@ class WatchBatch:
         """Raises what GetBatchFiles raises (the batch is not the user's to open, ...)."""
         found = await self._get_batch_files.execute(token, org_code, batch, force_refresh=True)
         code = found.org.code.value
-        baseline = [(f.id, f.version) for f in found.files if f.downloadable]
-        await self._log.record(user_id, baseline, DeliveryState.BASELINE)
         now = self._clock()
         subscription = Subscription(user_id, chat_id, code, found.batch.key, found.batch.name, now)
-        await self._subscriptions.save_subscription(subscription)
+        existing = next(
+            (
+                s
+                for s in await self._subscriptions.subscriptions_of(user_id)
+                if s.batch_ref == subscription.batch_ref
+            ),
+            None,
+        )
+        if existing is None:
+            baseline = [(f.id, f.version) for f in found.files if f.downloadable]
+            await self._log.record(user_id, baseline, DeliveryState.BASELINE)
+            await self._subscriptions.save_subscription(subscription)
+        else:  # their listing was just read with this token: a paused watch is resumed
+            subscription = dataclasses.replace(
+                existing, chat_id=chat_id, status=SubscriptionStatus.ACTIVE, paused_principal=None
+            )
+            await self._subscriptions.save_subscription(subscription)
         batches = len(await self._schedules.schedules()) + 1
         first = WatchSchedule(code, found.batch.key, self._pacing.first_check(now, batches))
         await self._schedules.add_schedule(first)

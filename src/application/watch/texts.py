@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from cpbatch.domain.watch import Change, Subscription
 
 
@@ -19,11 +21,20 @@ def more_files(subscription: Subscription, count: int) -> str:
     )
 
 
-def lost_access(subscription: Subscription, reason: str) -> str:
+def lost_access(subscription: Subscription, reason: str, *, needs_login: bool) -> str:
+    until = (
+        f"you log in again with /login {subscription.org_code}"
+        if needs_login
+        else "your account can open it again (asked at each check)"
+    )
     return (
         f"⏸ Watch of {subscription.batch_name} ({subscription.org_code}) paused: {reason} "
-        f"Nothing will be sent until you log in again with /login {subscription.org_code}."
+        f"Nothing will be sent until {until}."
     )
+
+
+def access_ended(on: datetime) -> str:
+    return f"your access to this batch ended on {on:%Y-%m-%d}."
 
 
 def resumed(subscription: Subscription) -> str:

@@ -77,7 +77,7 @@ async def test_lost_access_pauses_with_one_message_until_a_new_login(world: BotW
     paused = [t for t in world.texts(ALICE) if t.startswith("⏸")]
     assert paused == [
         "⏸ Watch of Physics (demo) paused: your account can no longer open this batch. "
-        "Nothing will be sent until you log in again with /login demo."
+        "Nothing will be sent until your account can open it again (asked at each check)."
     ]
     assert names(world, ALICE) == []
     assert names(world, CAROL) == ["chapter-2.pdf", "chapter-3.pdf"]
@@ -91,6 +91,28 @@ async def test_lost_access_pauses_with_one_message_until_a_new_login(world: BotW
 
     assert world.texts(ALICE)[-1] == "▶️ Watching Physics (demo) again."
     assert names(world, ALICE) == ["chapter-2.pdf", "chapter-3.pdf"]
+
+
+async def test_access_back_on_the_same_login_resumes_the_watch(world: BotWorld) -> None:
+    """A course bought again (or a refusal that was passing) needs no new login: a watch
+    paused for want of access is asked about again at each check."""
+    await world.say(ALICE, "/watch demo 12")
+    physics = world.gateway.batches[0]
+    world.gateway.grants[ALICE_TOKEN.principal].clear()
+    world.clock.advance(3601)
+    await next_round(world)
+    world.gateway.add_file(physics, 106, "chapter-2.pdf", b"fresh")
+    await next_round(world)
+    assert [t for t in world.texts(ALICE) if t.startswith("⏸")] != []
+    assert names(world, ALICE) == []
+
+    world.gateway.grant(ALICE_TOKEN, physics)  # the same token opens the course again
+    world.clock.advance(3601)
+    await next_round(world)
+
+    assert world.texts(ALICE)[-1] == "▶️ Watching Physics (demo) again."
+    assert names(world, ALICE) == ["chapter-2.pdf"]
+    assert len([t for t in world.texts(ALICE) if t.startswith("⏸")]) == 1
 
 
 async def test_logging_out_pauses_the_watch(world: BotWorld) -> None:
