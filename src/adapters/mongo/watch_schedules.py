@@ -29,8 +29,14 @@ class MongoWatchSchedules:
         with mongo_errors("add a check"), contextlib.suppress(DuplicateKeyError):
             await self._handle.collection(WATCH_SCHEDULES).insert_one(_document(schedule))
 
-    async def save_schedule(self, schedule: WatchSchedule) -> None:
-        await self._handle.upsert(WATCH_SCHEDULES, _document(schedule), doing="save a check")
+    async def update_schedule(self, schedule: WatchSchedule) -> bool:
+        doc = _document(schedule)
+        fields = {k: doc[k] for k in ("next_check_at", "last_check_at", "failures")}
+        with mongo_errors("save a check"):
+            done = await self._handle.collection(WATCH_SCHEDULES).update_one(
+                q.by_id(doc["_id"]), {"$set": fields}
+            )
+        return done.matched_count == 1
 
     async def claim_schedule(self, schedule: WatchSchedule, next_check_at: float) -> bool:
         where = {

@@ -43,6 +43,21 @@ class MongoSubscriptions:
         }
         await self._handle.upsert(WATCH_SUBSCRIPTIONS, doc, doing="save a watch")
 
+    async def update_subscription(self, subscription: Subscription) -> bool:
+        s = subscription
+        fields = {
+            "chat_id": q.whole(s.chat_id, "A chat id"),
+            "batch_name": q.text(s.batch_name, "A batch name"),
+            "status": s.status.value,
+            "paused_principal": s.paused_principal,
+        }
+        key = _key(s.user_id, s.org_code, s.batch_key)
+        with mongo_errors("save a watch"):
+            done = await self._handle.collection(WATCH_SUBSCRIPTIONS).update_one(
+                q.by_id(key), {"$set": fields}
+            )
+        return done.matched_count == 1
+
     async def delete_subscription(self, user_id: int, org_code: str, batch_key: str) -> bool:
         key = _key(user_id, org_code, batch_key)
         with mongo_errors("delete a watch"):

@@ -16,10 +16,9 @@ INSERT_IF_ABSENT = (
     f"INSERT INTO watch_schedules ({_COLUMNS}) VALUES (?, ?, ?, ?, ?) "
     "ON CONFLICT (org_code, batch_key) DO NOTHING"
 )
-UPSERT = (
-    f"INSERT INTO watch_schedules ({_COLUMNS}) VALUES (?, ?, ?, ?, ?) "
-    "ON CONFLICT (org_code, batch_key) DO UPDATE SET next_check_at = excluded.next_check_at, "
-    "last_check_at = excluded.last_check_at, failures = excluded.failures"
+UPDATE = (
+    "UPDATE watch_schedules SET next_check_at = ?, last_check_at = ?, failures = ? "
+    "WHERE org_code = ? AND batch_key = ?"
 )
 CLAIM = (
     "UPDATE watch_schedules SET next_check_at = ? "
@@ -41,9 +40,14 @@ class SqliteWatchSchedules:
         args = _row(schedule)
         await self._thread.run(lambda db: db.execute(INSERT_IF_ABSENT, args), doing="add a check")
 
-    async def save_schedule(self, schedule: WatchSchedule) -> None:
-        args = _row(schedule)
-        await self._thread.run(lambda db: db.execute(UPSERT, args), doing="save a check")
+    async def update_schedule(self, schedule: WatchSchedule) -> bool:
+        s = schedule
+        args = (s.next_check_at, s.last_check_at, s.failures, s.org_code, s.batch_key)
+
+        def update(db: sqlite3.Connection) -> bool:
+            return db.execute(UPDATE, args).rowcount == 1
+
+        return await self._thread.run(update, doing="save a check")
 
     async def claim_schedule(self, schedule: WatchSchedule, next_check_at: float) -> bool:
         args = (next_check_at, schedule.org_code, schedule.batch_key, schedule.next_check_at)

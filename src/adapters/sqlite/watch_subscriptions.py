@@ -18,6 +18,10 @@ UPSERT = (
     "batch_name = excluded.batch_name, status = excluded.status, "
     "paused_principal = excluded.paused_principal"
 )
+UPDATE = (
+    "UPDATE watch_subscriptions SET chat_id = ?, batch_name = ?, status = ?, "
+    "paused_principal = ? WHERE user_id = ? AND org_code = ? AND batch_key = ?"
+)
 DELETE = "DELETE FROM watch_subscriptions WHERE user_id = ? AND org_code = ? AND batch_key = ?"
 OF_USER = f"SELECT {_COLUMNS} FROM watch_subscriptions WHERE user_id = ? ORDER BY created_at, rowid"
 OF_BATCH = (
@@ -47,6 +51,18 @@ class SqliteSubscriptions:
             s.status.value, s.paused_principal,
         )  # fmt: skip
         await self._thread.run(lambda db: db.execute(UPSERT, args), doing="save a watch")
+
+    async def update_subscription(self, subscription: Subscription) -> bool:
+        s = subscription
+        args = (
+            s.chat_id, s.batch_name, s.status.value, s.paused_principal,
+            s.user_id, s.org_code, s.batch_key,
+        )  # fmt: skip
+
+        def update(db: sqlite3.Connection) -> bool:
+            return db.execute(UPDATE, args).rowcount == 1
+
+        return await self._thread.run(update, doing="save a watch")
 
     async def delete_subscription(self, user_id: int, org_code: str, batch_key: str) -> bool:
         args = (user_id, org_code, batch_key)

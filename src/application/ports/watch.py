@@ -19,6 +19,11 @@ class Subscriptions(Protocol):
         """Insert or replace the user's subscription to that batch. Durable when it returns."""
         ...
 
+    async def update_subscription(self, subscription: Subscription) -> bool:
+        """Replace the subscription's state only if the user still watches that batch; False
+        (and nothing written) when they stopped meanwhile. Durable when it returns."""
+        ...
+
     async def delete_subscription(self, user_id: int, org_code: str, batch_key: str) -> bool:
         """True when there was one to delete."""
         ...
@@ -37,8 +42,9 @@ class WatchSchedules(Protocol):
         """Keep the batch's schedule, unless it has one already (then it is left as it is)."""
         ...
 
-    async def save_schedule(self, schedule: WatchSchedule) -> None:
-        """Insert or replace the batch's schedule."""
+    async def update_schedule(self, schedule: WatchSchedule) -> bool:
+        """Replace the batch's schedule only if it still has one; False (and nothing written)
+        when the batch stopped being watched meanwhile."""
         ...
 
     async def claim_schedule(self, schedule: WatchSchedule, next_check_at: float) -> bool:

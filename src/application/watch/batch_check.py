@@ -74,8 +74,8 @@ class BatchCheck:
                 continue
             if isinstance(access, Lost):
                 await self._pause(access)
-            elif isinstance(access, Entitled):
-                entitled.append(await self._resumed(access))
+            elif isinstance(access, Entitled) and (resumed := await self._resumed(access)):
+                entitled.append(resumed)
         files, lister, entitled = await self._listing(entitled)
         result.listing_s = self._clock() - started
         if lister is None:
@@ -133,19 +133,21 @@ class BatchCheck:
             status=SubscriptionStatus.PAUSED,
             paused_principal=lost.principal,
         )
-        await self._subscriptions.save_subscription(paused)
+        if not await self._subscriptions.update_subscription(paused):
+            return  # they stopped watching while the check ran
         if lost.subscription.active:  # one message when access ends, none while paused
             log.info("watch_paused", user_id=paused.user_id, reason=lost.reason)
             text = texts.lost_access(paused, lost.reason, needs_login=lost.needs_login)
             await self._recipient.tell(paused, text)
 
-    async def _resumed(self, entitled: Entitled) -> Entitled:
+    async def _resumed(self, entitled: Entitled) -> Entitled | None:
         if entitled.subscription.active:
             return entitled
         active = dataclasses.replace(
             entitled.subscription, status=SubscriptionStatus.ACTIVE, paused_principal=None
         )
-        await self._subscriptions.save_subscription(active)
+        if not await self._subscriptions.update_subscription(active):
+            return None  # they stopped watching while the check ran
         await self._recipient.tell(active, texts.resumed(active))
         log.info("watch_resumed", user_id=active.user_id)
         return dataclasses.replace(entitled, subscription=active)

@@ -92,7 +92,7 @@ class CheckWatches:
         try:
             result = await self._check.run(subscribers)
         except BudgetSpent:
-            await self._schedules.save_schedule(
+            await self._schedules.update_schedule(
                 dataclasses.replace(schedule, next_check_at=self._budget.frees_at())
             )
             report.out_of_budget = True
@@ -110,7 +110,7 @@ class CheckWatches:
             if failures
             else self._pacing.next_check(now, batches)
         )
-        await self._schedules.save_schedule(
+        await self._schedules.update_schedule(
             dataclasses.replace(
                 schedule, next_check_at=next_at, last_check_at=now, failures=failures
             )
@@ -130,7 +130,7 @@ class CheckWatches:
     ) -> None:
         failures = schedule.failures + 1
         next_at = self._pacing.after_failure(started, batches, failures)
-        await self._schedules.save_schedule(
+        await self._schedules.update_schedule(
             dataclasses.replace(schedule, next_check_at=next_at, failures=failures)
         )
         self.paused_until = started + min(

@@ -69,7 +69,8 @@ async def test_schedules_come_due_earliest_first_and_add_keeps_an_existing_one(
     await store.watch_schedules.add_schedule(WatchSchedule("demo", "course:12", 300.0))
     await store.watch_schedules.add_schedule(WatchSchedule("demo", "course:12", 5.0))  # kept
     await store.watch_schedules.add_schedule(WatchSchedule("demo", "batch:7", 200.0))
-    await store.watch_schedules.save_schedule(
+    await store.watch_schedules.add_schedule(WatchSchedule("demo", "course:20", 900.0))
+    assert await store.watch_schedules.update_schedule(
         WatchSchedule("demo", "course:20", 100.0, last_check_at=50.0, failures=2)
     )
 
@@ -83,6 +84,26 @@ async def test_schedules_come_due_earliest_first_and_add_keeps_an_existing_one(
         "course:20",
         "course:12",
     ]
+
+
+async def test_updates_never_bring_back_what_was_removed(store: WatchStore) -> None:
+    """A check that ends after its batch was unwatched writes nothing back."""
+    paused = dataclasses.replace(watch(ALICE), status=SubscriptionStatus.PAUSED)
+    assert not await store.subscriptions.update_subscription(paused)
+    assert not await store.watch_schedules.update_schedule(WatchSchedule("demo", "course:12", 1.0))
+    assert await store.subscriptions.subscriptions_of(ALICE) == []
+    assert await store.watch_schedules.schedules() == []
+
+    await store.subscriptions.save_subscription(watch(ALICE, at=1.0))
+    assert await store.subscriptions.update_subscription(
+        dataclasses.replace(paused, paused_principal="tok:abc", created_at=99.0)
+    )
+    [kept] = await store.subscriptions.subscriptions_of(ALICE)
+    assert (kept.status, kept.paused_principal, kept.created_at) == (
+        SubscriptionStatus.PAUSED,
+        "tok:abc",
+        1.0,
+    )
 
 
 async def test_a_check_is_claimed_by_one_process_only(watch_kit: WatchKit) -> None:

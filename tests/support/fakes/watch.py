@@ -23,6 +23,13 @@ class InMemorySubscriptions:
             subscription = dataclasses.replace(subscription, created_at=created_at)
         self.rows[key] = subscription
 
+    async def update_subscription(self, subscription: Subscription) -> bool:
+        key = (subscription.user_id, *subscription.batch_ref)
+        if key not in self.rows:
+            return False
+        await self.save_subscription(subscription)
+        return True
+
     async def delete_subscription(self, user_id: int, org_code: str, batch_key: str) -> bool:
         return self.rows.pop((user_id, org_code, batch_key), None) is not None
 
@@ -43,8 +50,11 @@ class InMemoryWatchSchedules:
     async def add_schedule(self, schedule: WatchSchedule) -> None:
         self.rows.setdefault(schedule.batch_ref, schedule)
 
-    async def save_schedule(self, schedule: WatchSchedule) -> None:
+    async def update_schedule(self, schedule: WatchSchedule) -> bool:
+        if schedule.batch_ref not in self.rows:
+            return False
         self.rows[schedule.batch_ref] = schedule
+        return True
 
     async def claim_schedule(self, schedule: WatchSchedule, next_check_at: float) -> bool:
         stored = self.rows.get(schedule.batch_ref)

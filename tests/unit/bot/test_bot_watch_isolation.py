@@ -199,6 +199,38 @@ async def test_watching_again_keeps_what_was_waiting(tmp_path: Path) -> None:
     assert names(world, ALICE) == ["chapter-2.pdf"]
 
 
+class CommandDuringListing(FakeClassPlus):
+    """Runs a chat command while an org listing is in flight, then refuses the course."""
+
+    during: Any = None
+
+    async def list_batches(self, org: Any, token: AccessToken) -> list[Batch]:
+        if self.during is not None:
+            during, self.during = self.during, None
+            await during()
+            self.grants[token.principal].clear()
+        return await super().list_batches(org, token)
+
+
+async def test_unwatch_while_a_check_runs_is_not_undone(tmp_path: Path) -> None:
+    gateway = CommandDuringListing(listed_sizes=False)
+    gateway.__dict__.update(demo_gateway().__dict__)
+    world = BotWorld(tmp_path, gateway=gateway, ttl_s=60)
+    world.log_in(ALICE, "demo", ALICE_TOKEN)
+    await world.say(ALICE, "/watch demo 12")
+    world.clock.advance(120)  # her org listing is asked for again at the check
+
+    async def unwatch() -> None:
+        await world.say(ALICE, "/unwatch demo 12")
+
+    gateway.during = unwatch
+    await next_round(world)
+
+    assert await world.app.watch.subscriptions.subscriptions_of(ALICE) == []
+    assert await world.app.watch.schedules.schedules() == []
+    assert not [t for t in world.texts(ALICE) if t.startswith("⏸")]
+
+
 class SlowUploads(FakeChat):
     def __init__(self) -> None:
         super().__init__()
