@@ -197,7 +197,7 @@ class Container(containers.DeclarativeContainer):
     )
     unwatch_batch = providers.Factory(UnwatchBatch, subscriptions, watch_schedules)
     list_watches = providers.Factory(ListWatches, subscriptions, watch_schedules)
-    keep_synced = providers.Factory(KeepSynced, sync_org, file_records)
+    keep_synced = providers.Factory(KeepSynced, sync_org, file_records, placements)
 
     # --- the bot (resolved only by `cpbatch bot`) ------------------------------------
     bot_settings = providers.Dependency(instance_of=BotSettings)

@@ -1,10 +1,11 @@
 """KeepSynced: `cpbatch watch` — SyncOrg again and again, every `every_s`, until stopped,
 telling a listener each file that is new or changed (one line each on the command line).
 
-What counts as new or updated is decided against the file records: a record under the same
-key (org, batch, file id) means an earlier version was synced before, here or by an earlier
-run. A pass that fails as a whole (ClassPlus unreachable, throttled) is reported and the next
-one is tried after the usual pause; a refused token ends the watch (nothing would work)."""
+What counts as new or updated is decided against what earlier syncs kept: a file record or a
+placement (a file a sync wrote into a folder) under the same key (org, batch, file id) means
+an earlier version was synced before, here or by an earlier run. A pass that fails as a whole
+(ClassPlus unreachable, throttled) is reported and the next one is tried after the usual
+pause; a refused token ends the watch (nothing would work)."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ import asyncio
 import contextlib
 from typing import Protocol
 
-from cpbatch.application.ports import FileRecords, NullSyncProgress
+from cpbatch.application.ports import FileRecords, NullSyncProgress, Placements
 from cpbatch.application.use_cases import SyncOrg, SyncRequest
 from cpbatch.domain.errors import (
     AuthenticationError,
@@ -53,9 +54,10 @@ class _Changes(NullSyncProgress):
 
 
 class KeepSynced:
-    def __init__(self, sync_org: SyncOrg, records: FileRecords) -> None:
+    def __init__(self, sync_org: SyncOrg, records: FileRecords, placements: Placements) -> None:
         self._sync_org = sync_org
         self._records = records
+        self._placements = placements
 
     async def run(
         self,
@@ -69,6 +71,8 @@ class KeepSynced:
         org or batch): a watch that could never work does not go on. Later passes report
         their failure and are tried again."""
         known = {record.key: record.version async for record in self._records.records()}
+        async for placed in self._placements.placements():
+            known.setdefault(placed.record.key, placed.record.version)
         first = True
         while not stop.is_set():
             passing = asyncio.ensure_future(

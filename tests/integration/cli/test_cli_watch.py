@@ -68,3 +68,34 @@ async def test_watch_refuses_a_bad_period_and_an_unknown_batch(sim: Simulator, c
     unknown = await cli("watch", "learnwell", "--batch", "99", token=sim.token_for("learnwell"))
     assert unknown.code == 4
     assert "Batch 99 is not among the batches" in unknown.stderr
+
+
+async def test_a_file_changed_while_the_watch_was_stopped_is_reported_as_updated(
+    sim: Simulator, cli: Cli, tmp_path: Path
+) -> None:
+    """What `new` and `updated` mean survives a restart: the files placed in the folder by the
+    earlier run count as synced before."""
+    out = tmp_path / "out"
+    document = sim.publish_file("learnwell", FREE_COURSE, "Week 3 notes.pdf", 2_000, "New")
+
+    async def run_until(text: str) -> str:
+        process = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "cpbatch", "watch", "learnwell", "--batch", FREE_COURSE,
+            "-o", str(out), "--every", "1s", "--env-file", "/nonexistent.env",
+            env=cli.env(sim.token_for("learnwell")),
+            stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+        )  # fmt: skip
+        assert process.stdout is not None
+        try:
+            return await line_with(process.stdout, text, [])
+        finally:
+            process.send_signal(signal.SIGINT)
+            await asyncio.wait_for(process.communicate(), timeout=60)
+
+    first = await run_until("Week 3 notes.pdf")
+    assert " new     Free Demo Classes / New / Week 3 notes.pdf" in first
+    sim.revise_file("learnwell", document.id)  # while no watch runs
+
+    again = await run_until("Week 3 notes.pdf")
+
+    assert " updated Free Demo Classes / New / Week 3 notes.pdf" in again
