@@ -28,6 +28,7 @@ from cpbatch.domain.errors import StorageError
 
 _FOLDER = os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC
 _NEW_FILE = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC
+_NEW_FILE_RW = os.O_RDWR | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC
 _READ_FILE = os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC
 _READ_WRITE_FILE = os.O_RDWR | os.O_NOFOLLOW | os.O_CLOEXEC
 DEFAULT_MODE = 0o777  # less the umask: the user's own folders and files
@@ -43,6 +44,11 @@ class Folder:
     def create(self, name: str, mode: int) -> int:
         """A new file's descriptor (write-only); FileExistsError if the name is taken."""
         return os.open(_component(name), _NEW_FILE, mode, dir_fd=self.fd)
+
+    def create_rw(self, name: str, mode: int) -> int:
+        """A new file's descriptor for reading and writing; FileExistsError if the name is
+        taken."""
+        return os.open(_component(name), _NEW_FILE_RW, mode, dir_fd=self.fd)
 
     def open_read(self, name: str) -> int:
         """A file's descriptor (read-only); a link there is refused (OSError ELOOP)."""

@@ -54,19 +54,25 @@ class PartOnDisk:
         self.validator: str | None = None
 
     def open(self, *, sweep: bool) -> None:
+        """Nothing stays open when this raises."""
+        try:
+            self._open(sweep=sweep)
+        except BaseException:
+            self._close()
+            raise
+
+    def _open(self, *, sweep: bool) -> None:
         folder = self._stack.enter_context(open_folder(self._root, self._folders, create=True))
         self._folder = folder
         if sweep:
             sweep_dead_temp_files(folder)
-        fd = _open_or_create(folder, self._partial)
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            os.close(fd)
+        locked = _lock_stable(folder, self._partial)
+        if locked is None:  # another process writes the stable partial: a temp file of our own
             self._resumable, self._partial = False, temp_name()
-            fd = folder.create(self._partial, 0o666)
-        self._fd = fd
-        note = self._read_note() if self._resumable else None
+            self._fd = folder.create(self._partial, 0o666)
+            return
+        self._fd, created = locked
+        note = None if created else self._read_note()  # a note without its partial: start over
         if note and note.get("key") == self._key and note.get("version") == self._version:
             validator = note.get("validator")
             self.validator = validator if isinstance(validator, str) else None
@@ -108,8 +114,9 @@ class PartOnDisk:
         if self._fsync:
             os.fsync(fd)
         folder.move(self._partial, folder, self.name)
-        with suppress(FileNotFoundError):
-            folder.unlink(self._note)
+        if self._resumable:
+            with suppress(FileNotFoundError):
+                folder.unlink(self._note)
         if self._fsync:
             folder.fsync()
         self._close()
@@ -121,7 +128,9 @@ class PartOnDisk:
         if validator == self.validator:
             return
         self.validator = validator
-        if validator is not None and self._resumable:
+        if not self._resumable:
+            return  # the stable partial and its note are another process's
+        if validator is not None:
             self._write_note(validator)
         else:
             with suppress(FileNotFoundError):
@@ -138,8 +147,9 @@ class PartOnDisk:
             if not (keep and self.size > 0):
                 with suppress(FileNotFoundError):
                     folder.unlink(self._partial)
-                with suppress(FileNotFoundError):
-                    folder.unlink(self._note)
+                if self._resumable:
+                    with suppress(FileNotFoundError):
+                        folder.unlink(self._note)
         finally:
             self._close()
 
@@ -149,7 +159,7 @@ class PartOnDisk:
         os.lseek(fd, 0, os.SEEK_SET)
         self._hash, self.size, self.validator = hashlib.sha256(), 0, None
         self._failed = False
-        if self._folder is not None:
+        if self._folder is not None and self._resumable:
             with suppress(FileNotFoundError):
                 self._folder.unlink(self._note)
 
@@ -208,12 +218,34 @@ class PartOnDisk:
         self._stack.close()
 
 
-def _open_or_create(folder: Folder, name: str) -> int:
+def _lock_stable(folder: Folder, name: str, tries: int = 5) -> tuple[int, bool] | None:
+    """The stable partial, open read-write and locked, and whether this call created it; None
+    when another process holds it. Checked after locking: the file locked must still be the
+    one under that name (another process may have renamed it into place, or replaced it,
+    between our open and our lock; its lock ends when it closes the file)."""
+    for _ in range(tries):
+        fd, created = _open_or_create(folder, name)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            os.close(fd)
+            return None
+        except BaseException:
+            os.close(fd)
+            raise
+        held, named = os.fstat(fd), folder.lstat(name)
+        if named is not None and (named.st_dev, named.st_ino) == (held.st_dev, held.st_ino):
+            return fd, created
+        os.close(fd)  # not the partial any more: open what the name holds now
+    return None
+
+
+def _open_or_create(folder: Folder, name: str) -> tuple[int, bool]:
     try:
-        return folder.open_rw(name)
+        return folder.open_rw(name), False
     except FileNotFoundError:
         pass
     try:
-        return folder.create(name, 0o666)
+        return folder.create_rw(name, 0o666), True
     except FileExistsError:  # made meanwhile by another process: it holds the lock, if any
-        return folder.open_rw(name)
+        return folder.open_rw(name), False
