@@ -81,8 +81,17 @@ class PlacedSync:
             return await self._restore(placement.record, path, replace=True)
         record = self._records.get(file.record_key)
         if placement is None and record is not None and record.matches(file):
-            # Kept in a store by an earlier sync or by the bot: place it from there.
-            return await self._restore(record, path, replace=False)
+            # Kept in a store by an earlier sync or by the bot: place it from there, unless
+            # the folder holds it already. Other bytes there (an older version, say) are
+            # downloaded over, as when nothing is kept.
+            present = await self._output.fingerprint(Path(path))
+            if present is None:
+                return await self._restore(record, path, replace=False)
+            if present != (record.size, record.sha256):
+                return False
+            if not self._dry_run:
+                await self._placement_store.save_placement(Placement(path, record))
+            return True
         return False
 
     async def _keep_copy(self, record: FileRecord, item: PlannedFile) -> None:

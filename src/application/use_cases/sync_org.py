@@ -123,7 +123,9 @@ class SyncOrg:
                 destination=None, dry_run=request.dry_run, force=request.force,
             )  # fmt: skip
         else:
-            root = request.destination
+            # Placements are keyed by absolute path: `-o out` and `-o /home/me/out` are one
+            # folder, whichever directory the command runs from.
+            root = request.destination.absolute()
             paths = [str(root.joinpath(*p.relative_path.parts)) for p in planned]
             one = PlacedSync(
                 root,

@@ -153,3 +153,45 @@ async def test_a_placed_file_changed_upstream_is_replaced(app: Services, tmp_pat
     assert (report.downloaded, report.skipped) == (1, 1)
     algebra = tmp_path / "demo" / "Maths (20)" / "algebra.pdf"
     assert algebra.read_bytes() == b"new algebra"
+
+
+async def test_one_folder_is_one_folder_however_it_is_written(
+    app: Services, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`-o out` from the folder above and `-o /abs/out` are the same placed files: an edit
+    stays the user's, and verify run from elsewhere finds them."""
+    monkeypatch.chdir(tmp_path)
+    await sync(app, Path("out"))
+    placed = notes_in(tmp_path / "out")
+    placed.write_bytes(b"MY ANNOTATIONS")
+
+    again = await sync(app, tmp_path / "out")
+
+    assert again.downloaded == 0
+    assert placed.read_bytes() == b"MY ANNOTATIONS"
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+    report = await app.container.verify_placements().execute()
+    assert report.missing == ()
+    assert str(placed) in report.changed
+
+
+async def test_an_older_version_in_the_folder_is_not_taken_for_the_new_one(
+    app: Services, tmp_path: Path
+) -> None:
+    """The folder holds v1 (from `cpbatch download`), the store v2 (from the bot): the sync
+    puts v2 there, it does not record v1 as v2."""
+    out = tmp_path / "out"
+    await app.download_batch().execute(ALICE, "demo", 201, destination=out)
+    placed = out / "demo" / "Maths (20)" / "algebra.pdf"
+    assert placed.read_bytes() == ALGEBRA
+    app.gateway.change_file(201, b"x + y = z, revised", "v2")
+    await app.sync_org().execute(SyncRequest(ALICE, "demo"))  # kept in the store only
+
+    report = await sync(app, out)
+
+    assert placed.read_bytes() == b"x + y = z, revised"
+    assert report.failed == 0
+    again = await sync(app, out)
+    assert (again.downloaded, placed.read_bytes()) == (0, b"x + y = z, revised")
