@@ -163,4 +163,18 @@ def _validate(request: SyncRequest) -> tuple[OrgCode, BatchSelector | None]:
     selector = BatchSelector.coerce(request.batch)
     if not 1 <= request.concurrency <= MAX_CONCURRENCY:
         raise ValidationError(f"Concurrency must be between 1 and {MAX_CONCURRENCY}.")
+    if request.destination is not None:
+        _require_text(request.destination.absolute())
     return code, selector
+
+
+def _require_text(folder: Path) -> None:
+    """Placements are recorded by path, as text: a folder name that is not valid UTF-8 (bytes
+    a terminal let through) cannot be one."""
+    try:
+        str(folder).encode("utf-8")
+    except UnicodeEncodeError:
+        raise ValidationError(
+            f"The output folder {str(folder)!a} has a name that is not valid UTF-8 text; "
+            "choose or rename a folder whose name is."
+        ) from None

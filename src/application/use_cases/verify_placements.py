@@ -10,6 +10,7 @@ from pathlib import Path
 
 from cpbatch.application.logs import get_logger
 from cpbatch.application.ports import FileOutput, Placements
+from cpbatch.domain.errors import StorageError
 
 log = get_logger(__name__)
 
@@ -37,7 +38,12 @@ class VerifyPlacements:
         changed: list[str] = []
         async for placement in self._placements.placements():
             checked += 1
-            found = await self._output.fingerprint(Path(placement.path))
+            try:
+                found = await self._output.fingerprint(Path(placement.path))
+            except StorageError as error:  # a link or a folder there now, no permission...
+                log.info("verify_placed_file_unreadable", path=placement.path, reason=str(error))
+                changed.append(placement.path)
+                continue
             if found is None:
                 missing.append(placement.path)
                 continue

@@ -3,12 +3,13 @@ store of record is elsewhere, as GridFS), and a transfer that stopped is continu
 run from where it stopped, when the file is still the same upstream."""
 
 import hashlib
+import os
 from pathlib import Path
 
 import pytest
 
 from cpbatch.application.use_cases import SyncRequest
-from cpbatch.domain.errors import DownloadFailedError
+from cpbatch.domain.errors import DownloadFailedError, ValidationError
 from cpbatch.domain.models import SyncReport
 from support.app import Services, build_services
 from support.fakes import FakeClassPlus, make_token
@@ -195,3 +196,35 @@ async def test_an_older_version_in_the_folder_is_not_taken_for_the_new_one(
     assert report.failed == 0
     again = await sync(app, out)
     assert (again.downloaded, placed.read_bytes()) == (0, b"x + y = z, revised")
+
+
+@pytest.mark.parametrize("replaced_by", ["a link", "a folder"])
+async def test_verify_lists_a_placed_file_it_cannot_read_and_checks_the_others(
+    app: Services, tmp_path: Path, replaced_by: str
+) -> None:
+    out = tmp_path / "out"
+    await sync(app, out)
+    placed = notes_in(out)
+    placed.rename(tmp_path / "moved.pdf")
+    if replaced_by == "a link":
+        placed.symlink_to(tmp_path / "moved.pdf")
+    else:
+        placed.mkdir()
+
+    report = await app.container.verify_placements().execute()
+
+    assert report.changed == (str(placed),)
+    assert report.checked == 2
+    assert report.missing == ()
+
+
+async def test_a_folder_name_that_is_not_utf8_is_refused_before_any_request(
+    app: Services, tmp_path: Path
+) -> None:
+    folder = tmp_path / os.fsdecode(b"Cours\xe9")
+    calls_before = sum(app.gateway.calls.values())
+
+    with pytest.raises(ValidationError, match="not valid UTF-8"):
+        await sync(app, folder)
+
+    assert sum(app.gateway.calls.values()) == calls_before
