@@ -240,12 +240,16 @@ def _lock_stable(folder: Folder, name: str, tries: int = 5) -> tuple[int, bool] 
     return None
 
 
-def _open_or_create(folder: Folder, name: str) -> tuple[int, bool]:
-    try:
-        return folder.open_rw(name), False
-    except FileNotFoundError:
-        pass
-    try:
-        return folder.create_rw(name, 0o666), True
-    except FileExistsError:  # made meanwhile by another process: it holds the lock, if any
-        return folder.open_rw(name), False
+def _open_or_create(folder: Folder, name: str, tries: int = 5) -> tuple[int, bool]:
+    """Open the file, or create it: (descriptor, created). Another process may create or
+    remove it between the two, so both are tried again a few times."""
+    for _ in range(tries - 1):
+        try:
+            return folder.open_rw(name), False
+        except FileNotFoundError:
+            pass
+        try:
+            return folder.create_rw(name, 0o666), True
+        except FileExistsError:
+            pass
+    return folder.open_rw(name), False

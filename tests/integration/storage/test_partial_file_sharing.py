@@ -5,7 +5,9 @@ fails leaves nothing open."""
 
 from __future__ import annotations
 
+import multiprocessing
 import os
+import time
 from pathlib import Path, PurePosixPath
 from typing import Any
 
@@ -111,3 +113,51 @@ async def test_a_start_that_fails_leaves_nothing_open(tmp_path: Path, plant: str
                 pass
 
     assert open_fds() == before
+
+
+def _place_again_and_again(root: Path, stop: Any, failures: Any) -> None:
+    while not stop.is_set():
+        disk = PartOnDisk(root, REL, key="k", version="v1", fsync=False)
+        try:
+            disk.open(sweep=False)
+            disk.keep_resumable('"etag"')
+            disk.write([BODY[:4096]])
+            disk.finish()
+        except OSError:
+            failures.value += 1
+            disk.abandon()
+
+
+def test_two_processes_placing_one_file_never_share_a_partial(tmp_path: Path) -> None:
+    """Real processes, no patching: one places the file over and over while this one keeps
+    starting the same file, as a second sync would. This one never gets the placed file as
+    its partial, and neither fails to start or finish."""
+    context = multiprocessing.get_context("fork")
+    stop, failures = context.Event(), context.Value("i", 0)
+    other = context.Process(target=_place_again_and_again, args=(tmp_path, stop, failures))
+    other.start()
+    got_the_placed_file = errors = starts = 0
+    try:
+        deadline = time.monotonic() + 3.0
+        while time.monotonic() < deadline:
+            disk = PartOnDisk(tmp_path, REL, key="k", version="v1", fsync=False)
+            starts += 1
+            try:
+                disk.open(sweep=False)
+            except OSError:
+                errors += 1
+                continue
+            try:
+                held = os.fstat(disk._fd) if disk._fd is not None else None
+                placed = (tmp_path / REL).stat() if (tmp_path / REL).exists() else None
+                if held and placed and (held.st_dev, held.st_ino) == (placed.st_dev, placed.st_ino):
+                    got_the_placed_file += 1
+            except FileNotFoundError:
+                pass  # placed again meanwhile
+            finally:
+                disk.abandon()
+    finally:
+        stop.set()
+        other.join(timeout=30)
+    assert starts > 100
+    assert (got_the_placed_file, errors, failures.value) == (0, 0, 0)
