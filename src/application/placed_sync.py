@@ -14,7 +14,7 @@ from cpbatch.application.logs import get_logger
 from cpbatch.application.ports import FileOutput, FileRecords, Placements, SyncProgress
 from cpbatch.application.ports.services import FileDownloads, StoredBlobs
 from cpbatch.application.sync_plan import PlannedFile, SyncTally
-from cpbatch.domain.errors import CpbatchError
+from cpbatch.domain.errors import CpbatchError, StorageError
 from cpbatch.domain.models import FileOutcome, FileRecord, Placement
 
 log = get_logger(__name__)
@@ -84,7 +84,10 @@ class PlacedSync:
             # Kept in a store by an earlier sync or by the bot: place it from there, unless
             # the folder holds it already. Other bytes there (an older version, say) are
             # downloaded over, as when nothing is kept.
-            present = await self._output.fingerprint(Path(path))
+            try:
+                present = await self._output.fingerprint(Path(path))
+            except StorageError:  # not a file we can read (a pipe, a folder): not the record
+                return False
             if present is None:
                 return await self._restore(record, path, replace=False)
             if present != (record.size, record.sha256):

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import errno
 import hashlib
 import os
+import stat
 from collections import deque
 from collections.abc import AsyncIterator, Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -200,11 +202,14 @@ def _open_placed(root: Path, relative: PurePosixPath) -> int:
 
 def _fingerprint(path: Path) -> tuple[int, str] | None:
     try:
-        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC)
+        # Non-blocking: a named pipe there must not hang the open (nor then be read).
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC | os.O_NONBLOCK)
     except FileNotFoundError:
         return None
     digest, size = hashlib.sha256(), 0
     try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise OSError(errno.EINVAL, "not a regular file")
         while chunk := os.read(fd, MIB):
             digest.update(chunk)
             size += len(chunk)

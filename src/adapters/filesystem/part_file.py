@@ -227,13 +227,13 @@ def _lock_stable(folder: Folder, name: str, tries: int = 5) -> tuple[int, bool] 
         fd, created = _open_or_create(folder, name)
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            held, named = os.fstat(fd), folder.lstat(name)
         except BlockingIOError:
             os.close(fd)
             return None
         except BaseException:
             os.close(fd)
             raise
-        held, named = os.fstat(fd), folder.lstat(name)
         if named is not None and (named.st_dev, named.st_ino) == (held.st_dev, held.st_ino):
             return fd, created
         os.close(fd)  # not the partial any more: open what the name holds now

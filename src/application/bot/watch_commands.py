@@ -77,7 +77,8 @@ class WatchCommands:
     async def watching(self, event: IncomingMessage) -> None:
         watches = await self._list.execute(event.user_id)
         zone = await self._zone(event.user_id)
-        text = say.listing(watches, zone) if watches else say.NO_WATCHES
+        logged_in = set(await self._vault.orgs(event.user_id))
+        text = say.listing(watches, zone, logged_in) if watches else say.NO_WATCHES
         await self._dialog.say(event.chat_id, text)
 
     async def quiet(self, event: IncomingMessage, args: list[str]) -> None:

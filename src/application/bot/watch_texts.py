@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import datetime
 
 from cpbatch.application.watch.subscribe import Watching
@@ -46,17 +46,19 @@ def stopped(names: Sequence[str]) -> str:
     return "🔕 Stopped watching " + ", ".join(names) + "."
 
 
-def listing(watches: Sequence[Watching], zone: str) -> str:
+def listing(watches: Sequence[Watching], zone: str, logged_in: Collection[str]) -> str:
+    """`logged_in`: the orgs the user has a stored login for."""
     lines = [f"🔔 Your watches (times in {zone}):"]
     for w in watches:
         s = w.subscription
         last = when(w.schedule.last_check_at if w.schedule else None, zone)
         next_at = when(w.schedule.next_check_at if w.schedule else None, zone)
-        state = (
-            f"last check {last}, next {next_at}"
-            if s.active
-            else f"⏸ paused until you log in again (/login {s.org_code})"
-        )
+        if s.active:
+            state = f"last check {last}, next {next_at}"
+        elif s.paused_principal is None and s.org_code in logged_in:
+            state = f"⏸ paused: not open to your account now (asked again at {next_at})"
+        else:
+            state = f"⏸ paused until you log in again (/login {s.org_code})"
         lines.append(f"• {s.batch_name} — {s.org_code} {s.batch_key} — {state}")
     return "\n".join(lines)
 

@@ -29,7 +29,7 @@ from cpbatch.application.sync_plan import PlannedFile, SyncTally, plan_files, sk
 from cpbatch.application.task_groups import first_error, notify
 from cpbatch.domain.errors import ValidationError
 from cpbatch.domain.identifiers import AccessToken, OrgCode
-from cpbatch.domain.models import SyncReport
+from cpbatch.domain.models import Placement, SyncReport
 from cpbatch.domain.selectors import BatchSelector
 
 MAX_CONCURRENCY = 64
@@ -126,13 +126,13 @@ class SyncOrg:
             # Placements are keyed by absolute path: `-o out` and `-o /home/me/out` are one
             # folder, whichever directory the command runs from.
             root = request.destination.absolute()
-            paths = [str(root.joinpath(*p.relative_path.parts)) for p in planned]
+            placements = await self._placements_under(request.destination, root, planned, request)
             one = PlacedSync(
                 root,
                 blobs=self._blobs,
                 downloads=self._downloads,
                 output=self._output,
-                placements=await self._placements.get_placements(paths),
+                placements=placements,
                 records=records,
                 placement_store=self._placements,
                 record_store=self._records,
@@ -148,6 +148,28 @@ class SyncOrg:
             async with asyncio.TaskGroup() as workers:
                 for _ in range(min(request.concurrency, max(1, len(planned)))):
                     workers.create_task(_work(queue, one, listener))
+
+    async def _placements_under(
+        self, destination: Path, root: Path, planned: Sequence[PlannedFile], request: SyncRequest
+    ) -> dict[str, Placement]:
+        """The placements of the planned files, by absolute path. Earlier builds keyed them by
+        the folder as typed (`-o out`, the default `downloads`): those are found under that
+        spelling too, and moved to the absolute key (unless this is a dry run)."""
+        found = await self._placements.get_placements(
+            [str(root.joinpath(*p.relative_path.parts)) for p in planned]
+        )
+        if destination.is_absolute():
+            return found
+        typed = {str(destination.joinpath(*p.relative_path.parts)): p for p in planned}
+        for old_key, placement in (await self._placements.get_placements(list(typed))).items():
+            key = str(root.joinpath(*typed[old_key].relative_path.parts))
+            if key in found:
+                continue
+            found[key] = Placement(key, placement.record)
+            if not request.dry_run:
+                await self._placements.save_placement(found[key])
+                await self._placements.delete_placement(old_key)
+        return found
 
 
 async def _work(

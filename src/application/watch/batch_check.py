@@ -60,8 +60,8 @@ class BatchCheck:
         and upstream errors (the caller backs off)."""
         result = CheckResult()
         entitled: list[Entitled] = []
-        started = self._clock()
         for subscription in subscribers:
+            began = self._clock()
             try:
                 access = await self._access.resolve(subscription)
             except BudgetSpent:
@@ -72,12 +72,13 @@ class BatchCheck:
                 log.warning("watch_subscriber_deferred", user_id=user_id, error=error.kind)
                 result.deferred += 1
                 continue
+            finally:
+                result.listing_s += self._clock() - began
             if isinstance(access, Lost):
                 await self._pause(access)
             elif isinstance(access, Entitled) and (resumed := await self._resumed(access)):
                 entitled.append(resumed)
-        files, lister, entitled = await self._listing(entitled)
-        result.listing_s = self._clock() - started
+        files, lister, entitled = await self._listing(entitled, result)
         if lister is None:
             return result
         result.listed = True
@@ -105,22 +106,25 @@ class BatchCheck:
         return result
 
     async def _listing(
-        self, entitled: list[Entitled]
+        self, entitled: list[Entitled], result: CheckResult
     ) -> tuple[tuple[BatchFile, ...], Entitled | None, list[Entitled]]:
         """The batch's files, listed with the first entitled subscriber's token that works,
         that subscriber, and the subscribers still entitled."""
         remaining = list(entitled)
         while remaining:
             lister = remaining[0]
+            began = self._clock()
             try:
                 files = await self._listings.batch_files(
                     lister.token, lister.batch, force_refresh=True
                 )
             except AuthenticationError:
+                result.listing_s += self._clock() - began
                 principal = lister.token.principal
                 await self._pause(Lost(lister.subscription, principal, texts.NOT_OPEN))
                 remaining.pop(0)
                 continue
+            result.listing_s += self._clock() - began
             return files, lister, remaining
         return (), None, []
 

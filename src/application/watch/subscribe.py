@@ -75,7 +75,11 @@ class WatchBatch:
             await self._subscriptions.save_subscription(subscription)
         else:  # their listing was just read with this token: a paused watch is resumed
             subscription = dataclasses.replace(
-                existing, chat_id=chat_id, status=SubscriptionStatus.ACTIVE, paused_principal=None
+                existing,
+                chat_id=chat_id,
+                batch_name=found.batch.name,
+                status=SubscriptionStatus.ACTIVE,
+                paused_principal=None,
             )
             await self._subscriptions.save_subscription(subscription)
         batches = len(await self._schedules.schedules()) + 1

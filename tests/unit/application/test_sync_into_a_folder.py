@@ -2,6 +2,7 @@
 store of record is elsewhere, as GridFS), and a transfer that stopped is continued by the next
 run from where it stopped, when the file is still the same upstream."""
 
+import asyncio
 import hashlib
 import os
 from pathlib import Path
@@ -10,7 +11,7 @@ import pytest
 
 from cpbatch.application.use_cases import SyncRequest
 from cpbatch.domain.errors import DownloadFailedError, ValidationError
-from cpbatch.domain.models import SyncReport
+from cpbatch.domain.models import Placement, SyncReport
 from support.app import Services, build_services
 from support.fakes import FakeClassPlus, make_token
 
@@ -228,3 +229,40 @@ async def test_a_folder_name_that_is_not_utf8_is_refused_before_any_request(
         await sync(app, folder)
 
     assert sum(app.gateway.calls.values()) == calls_before
+
+
+async def test_placements_an_earlier_build_keyed_by_the_folder_as_typed_are_still_found(
+    app: Services, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The earlier build recorded `-o out` as `out/...`: after the upgrade the user's edit of
+    such a file is still theirs, and the record moves to the absolute key."""
+    monkeypatch.chdir(tmp_path)
+    await sync(app, Path("out"))
+    placed = notes_in(tmp_path / "out")
+    [placement] = [p for p in app.repository.placed.values() if p.path == str(placed)]
+    typed = str(notes_in(Path("out")))
+    del app.repository.placed[str(placed)]
+    app.repository.placed[typed] = Placement(typed, placement.record)  # as stored before
+    placed.write_bytes(b"MY ANNOTATIONS")
+
+    report = await sync(app, Path("out"))
+
+    assert report.downloaded == 0
+    assert placed.read_bytes() == b"MY ANNOTATIONS"
+    assert typed not in app.repository.placed
+    assert app.repository.placed[str(placed)].record == placement.record
+
+
+async def test_a_named_pipe_where_a_file_goes_does_not_hang_the_sync(
+    app: Services, tmp_path: Path
+) -> None:
+    await app.sync_org().execute(SyncRequest(ALICE, "demo"))  # kept in the store
+    out = tmp_path / "out"
+    target = notes_in(out)
+    target.parent.mkdir(parents=True)
+    os.mkfifo(target)
+
+    report = await asyncio.wait_for(sync(app, out), 10)
+
+    assert report.failed == 0
+    assert target.read_bytes() == NOTES  # placed over the pipe

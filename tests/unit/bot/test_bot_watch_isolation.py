@@ -13,7 +13,7 @@ from typing import Any
 
 from cpbatch.domain.errors import StorageError
 from cpbatch.domain.identifiers import AccessToken
-from cpbatch.domain.models import Batch
+from cpbatch.domain.models import Batch, BatchFile
 from cpbatch.domain.quiet_hours import QuietHours
 from cpbatch.domain.watch import DeliveryState, SubscriptionStatus
 from support.bot.chat import FakeChat
@@ -197,6 +197,56 @@ async def test_watching_again_keeps_what_was_waiting(tmp_path: Path) -> None:
     await next_round(world)
 
     assert names(world, ALICE) == ["chapter-2.pdf"]
+
+
+async def test_watching_tells_a_watch_paused_for_access_from_one_waiting_for_a_login(
+    tmp_path: Path,
+) -> None:
+    gateway = ExpiringFor(listed_sizes=False)
+    gateway.__dict__.update(demo_gateway().__dict__)
+    world = two_watchers(tmp_path, gateway)
+    await world.say(ALICE, "/watch demo 12")
+    await world.say(CAROL, "/watch demo 12")
+    gateway.expired_for = ALICE_TOKEN.principal
+    world.clock.advance(3601)
+    await next_round(world)
+    await world.say(CAROL, "/logout demo")
+    await next_round(world)
+
+    await world.say(ALICE, "/watching")
+    await world.say(CAROL, "/watching")
+
+    assert "⏸ paused: not open to your account now (asked again at" in world.last(ALICE).text
+    assert "⏸ paused until you log in again (/login demo)" in world.last(CAROL).text
+
+
+class RenamedBatch(FakeClassPlus):
+    renamed: str | None = None
+
+    async def list_batches(self, org: Any, token: AccessToken) -> list[Batch]:
+        batches = await super().list_batches(org, token)
+        if self.renamed:
+            return [dataclasses.replace(b, name=self.renamed) for b in batches]
+        return batches
+
+    async def list_files(self, batch: Batch, token: AccessToken) -> list[BatchFile]:
+        listed = next(b for b in self.batches if b.key == batch.key)
+        return await super().list_files(listed, token)
+
+
+async def test_watching_again_takes_the_batch_s_new_name(tmp_path: Path) -> None:
+    gateway = RenamedBatch(listed_sizes=False)
+    gateway.__dict__.update(demo_gateway().__dict__)
+    world = BotWorld(tmp_path, gateway=gateway, ttl_s=60)
+    world.log_in(ALICE, "demo", ALICE_TOKEN)
+    await world.say(ALICE, "/watch demo 12")
+    gateway.renamed = "Physics 2025"
+    world.clock.advance(120)
+
+    await world.say(ALICE, "/watch demo 12")
+
+    [watch] = await world.app.watch.subscriptions.subscriptions_of(ALICE)
+    assert watch.batch_name == "Physics 2025"
 
 
 class CommandDuringListing(FakeClassPlus):
