@@ -70,18 +70,17 @@ class CliLogins:
         an OTP is spent: the key the other stored logins are encrypted with cannot be used."""
         code = OrgCode.coerce(org_code).value
         if await self._other_logins(code):
-            await self._keys.cipher(create=False)
+            await self._key_of_the_others()
 
     async def save(self, org_code: str, token: AccessToken) -> StoredLogin:
         """Keep the token (proved by the caller) for the org, replacing any earlier one.
 
         With other logins stored, their key is the one used (a new key would leave them
-        unreadable): CredentialError when it cannot be. With none, a key that cannot be used
-        encrypts nothing worth keeping, and a new one replaces it."""
+        unreadable): CredentialError when it cannot be had. With none, a key that cannot be
+        used encrypts nothing worth keeping, and a new one replaces it."""
         code = OrgCode.coerce(org_code).value
         if await self._other_logins(code):
-            # No key at all: the others are unreadable already, and a new key harms nothing.
-            cipher = await self._keys.cipher(create=False) or await self._new_cipher()
+            cipher = await self._key_of_the_others()
         else:
             try:
                 cipher = await self._new_cipher()
@@ -92,6 +91,19 @@ class CliLogins:
         await self._repository.save_credential(CLI_USER_ID, code, cipher.encrypt(token.secret))
         log.debug("cli_login_saved", org=code)
         return self._login(code, token)
+
+    async def _key_of_the_others(self) -> SecretCipher:
+        """No key found while logins are stored: it was kept in an OS keyring that does not
+        answer here (no desktop session over SSH, say), or its file was removed. A new key
+        would make those logins unreadable for good, so none is made."""
+        cipher = await self._keys.cipher(create=False)
+        if cipher is None:
+            raise CredentialError(
+                "The key your other stored logins are encrypted with cannot be found here (kept "
+                "in an OS keyring that does not answer now?). Log in where it can be reached, or "
+                "run `cpbatch logout` to forget every stored login first."
+            )
+        return cipher
 
     async def token_for(self, org_code: str) -> UsableLogin:
         """The stored token of the org. Raises NotLoggedInError when there is none,

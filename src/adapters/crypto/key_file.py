@@ -89,8 +89,13 @@ class KeyFile:
             temporary.unlink(missing_ok=True)
         _sync_folder(self.path.parent)
 
-    def delete(self) -> None:
-        self.path.unlink(missing_ok=True)
+    def delete(self) -> bool:
+        """True when there was a key file (a link there counts: it is removed too)."""
+        try:
+            self.path.unlink()
+        except FileNotFoundError:
+            return False
+        return True
 
 
 def _sync_folder(folder: Path) -> None:

@@ -78,7 +78,8 @@ class LoginKeyStore:
         return self.key_file.create(key)
 
     def _discard(self) -> None:
-        self.key_file.delete()
+        if self.key_file.delete():
+            return  # the file was the key: a keyring (maybe locked, slow to answer) had none
         with contextlib.suppress(CredentialError):  # logged: nothing more to do about it
             if self.keyring.usable():
                 self.keyring.delete()

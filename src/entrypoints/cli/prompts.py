@@ -43,12 +43,15 @@ def ask_secret(prompt: str, missing: str) -> str:
 
 def read_token_from_stdin() -> str:
     """`--token -`: the token from a pipe (`pass show classplus | cpbatch ... --token -`),
-    or typed unseen at a prompt."""
+    or typed unseen at a prompt. From a pipe, the first line that is not blank: password
+    managers keep notes on the lines below."""
     missing = "`--token -` found no token on standard input."
     if sys.stdin.isatty():
         return ask_secret("ClassPlus token (not shown): ", missing)
     with _ctrl_c_interrupts():
-        return _answer(sys.stdin.read(MAX_ANSWER_CHARS), missing)
+        text = sys.stdin.read(MAX_ANSWER_CHARS)
+    first = next((line for line in text.splitlines() if line.strip()), "")
+    return _answer(first, missing)
 
 
 def _prompt(prompt: str) -> None:

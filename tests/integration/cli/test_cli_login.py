@@ -333,6 +333,49 @@ async def test_the_os_keyring_keeps_the_key_when_one_is_usable(cli: Cli, tmp_pat
     assert "cli-login-key:" not in keyring_file.read_text()
 
 
+async def test_a_keyring_out_of_reach_for_one_session_never_costs_the_other_logins(
+    cli: Cli, tmp_path
+) -> None:
+    """The key is in the OS keyring; a login made where that keyring does not answer (over
+    SSH without a desktop session, say) must not make a new key the first login cannot use."""
+    keyring_file = tmp_path / "keyring.json"
+    tests_dir = os.path.dirname(os.path.dirname(os.path.dirname(__file__)))
+    with_keyring = {
+        "PYTHON_KEYRING_BACKEND": "support.keyrings.FileKeyring",
+        "TEST_KEYRING_FILE": str(keyring_file),
+        "PYTHONPATH": tests_dir,
+    }
+    cli.extra_env.update(with_keyring)
+    await logged_in(cli)
+    cli.extra_env.clear()
+    cli.extra_env["PYTHON_KEYRING_BACKEND"] = "keyring.backends.fail.Keyring"
+    asked_before = cli.sim.stats.requests["otp_generate"]
+
+    refused = await cli("login", "brightpath", stdin=answers(ROHAN, next_otp(cli.sim, ROHAN)))
+    also = await cli("login", "brightpath", "--token", "-", stdin=cli.sim.token_for("brightpath"))
+
+    assert refused.code == 3
+    assert "cannot be found here" in refused.stderr
+    assert OTP_PROMPT not in refused.stderr
+    assert cli.sim.stats.requests["otp_generate"] == asked_before
+    assert also.code == 3
+    assert not key_file(cli).exists()
+    cli.extra_env.clear()
+    cli.extra_env.update(with_keyring)
+    assert (await cli("batches", "learnwell")).code == 0
+
+
+async def test_token_dash_takes_the_first_line_of_a_password_manager_entry(cli: Cli) -> None:
+    token = cli.sim.token_for("learnwell")
+
+    result = await cli(
+        "batches", "learnwell", "--token", "-", stdin=f"\n{token}\nuser: asha\nurl: x\n"
+    )
+
+    assert result.code == 0, result.stderr
+    assert token not in result.stdout + result.stderr
+
+
 @pytest.mark.mongo
 async def test_a_login_stored_in_mongodb(mongo_cli: Cli) -> None:
     await logged_in(mongo_cli)

@@ -105,6 +105,26 @@ async def test_a_keyring_that_never_answers_is_given_up_on(tmp_path: Path):
     assert not (tmp_path / KEY_FILE_NAME).exists()
 
 
+async def test_forgetting_a_key_kept_in_a_file_never_waits_for_a_keyring(tmp_path: Path):
+    await LoginKeyStore(tmp_path, fail.Keyring()).cipher(create=True)  # the key is a file
+    keyring = UnansweringKeyring()
+    asked = threading.Event()
+    original = keyring.get_password
+
+    def noting(service: str, username: str) -> str | None:
+        asked.set()
+        return original(service, username)
+
+    keyring.get_password = noting  # type: ignore[method-assign]
+    try:
+        await LoginKeyStore(tmp_path, keyring, keyring_timeout=5.0).discard()
+    finally:
+        keyring.released.set()
+
+    assert not asked.is_set()
+    assert not (tmp_path / KEY_FILE_NAME).exists()
+
+
 async def test_a_keyring_still_being_looked_for_is_given_up_on(tmp_path: Path):
     found = threading.Event()
 
