@@ -25,17 +25,22 @@ async def line_with(stream: asyncio.StreamReader, text: str, seen: list[str]) ->
             return line
 
 
-@pytest.mark.parametrize("stop", [signal.SIGINT, signal.SIGTERM])
-async def test_watch_prints_new_and_updated_files_and_stops_cleanly(
-    sim: Simulator, cli: Cli, tmp_path: Path, stop: signal.Signals
-) -> None:
-    out = tmp_path / "out"
-    process = await asyncio.create_subprocess_exec(
+async def start_watch(sim: Simulator, cli: Cli, out: Path) -> asyncio.subprocess.Process:
+    """`cpbatch watch` of the free course into `out`, checking every second."""
+    return await asyncio.create_subprocess_exec(
         sys.executable, "-m", "cpbatch", "watch", "learnwell", "--batch", FREE_COURSE,
         "-o", str(out), "--every", "1s", "--env-file", "/nonexistent.env",
         env=cli.env(sim.token_for("learnwell")),
         stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
     )  # fmt: skip
+
+
+@pytest.mark.parametrize("stop", [signal.SIGINT, signal.SIGTERM])
+async def test_watch_prints_new_and_updated_files_and_stops_cleanly(
+    sim: Simulator, cli: Cli, tmp_path: Path, stop: signal.Signals
+) -> None:
+    out = tmp_path / "out"
+    process = await start_watch(sim, cli, out)
     assert process.stdout is not None
     assert process.stderr is not None
     seen: list[str] = []
@@ -79,12 +84,7 @@ async def test_a_file_changed_while_the_watch_was_stopped_is_reported_as_updated
     document = sim.publish_file("learnwell", FREE_COURSE, "Week 3 notes.pdf", 2_000, "New")
 
     async def run_until(text: str) -> str:
-        process = await asyncio.create_subprocess_exec(
-            sys.executable, "-m", "cpbatch", "watch", "learnwell", "--batch", FREE_COURSE,
-            "-o", str(out), "--every", "1s", "--env-file", "/nonexistent.env",
-            env=cli.env(sim.token_for("learnwell")),
-            stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
-        )  # fmt: skip
+        process = await start_watch(sim, cli, out)
         assert process.stdout is not None
         try:
             return await line_with(process.stdout, text, [])

@@ -9,7 +9,7 @@ from __future__ import annotations
 import dataclasses
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from cpbatch.domain.errors import StorageError
 from cpbatch.domain.identifiers import AccessToken
@@ -21,6 +21,8 @@ from support.bot.demo import ALICE_TOKEN, CAROL_TOKEN, demo_gateway
 from support.bot.watching import names, next_round, rounds
 from support.bot.world import ALICE, CAROL, BotWorld
 from support.fakes import FakeClassPlus
+
+G = TypeVar("G", bound=FakeClassPlus)
 
 
 def at(text: str) -> float:
@@ -40,11 +42,26 @@ class ExpiringFor(FakeClassPlus):
         return batches
 
 
+def demo_as(kind: type[G]) -> G:
+    """A fake of that kind holding the demo org, its batches, files and grants."""
+    gateway = kind(listed_sizes=False)
+    gateway.__dict__.update(demo_gateway().__dict__)
+    return gateway
+
+
+def alice_watching(
+    tmp_path: Path, gateway: FakeClassPlus | None = None, ttl_s: float = 3600, **kw: Any
+) -> BotWorld:
+    """A world where Alice is logged in to the demo org (she watches nothing yet)."""
+    world = BotWorld(tmp_path, gateway=gateway or demo_gateway(), ttl_s=ttl_s, **kw)
+    world.log_in(ALICE, "demo", ALICE_TOKEN)
+    return world
+
+
 def two_watchers(tmp_path: Path, gateway: FakeClassPlus | None = None, **kw: Any) -> BotWorld:
     gateway = gateway or demo_gateway()
     gateway.grant(CAROL_TOKEN, *gateway.batches)
-    world = BotWorld(tmp_path, gateway=gateway, ttl_s=3600, **kw)
-    world.log_in(ALICE, "demo", ALICE_TOKEN)
+    world = alice_watching(tmp_path, gateway, **kw)
     world.log_in(CAROL, "demo", CAROL_TOKEN)
     return world
 
@@ -52,8 +69,7 @@ def two_watchers(tmp_path: Path, gateway: FakeClassPlus | None = None, **kw: Any
 async def test_an_expired_purchase_pauses_that_watcher_and_the_others_are_served(
     tmp_path: Path,
 ) -> None:
-    gateway = ExpiringFor(listed_sizes=False)
-    gateway.__dict__.update(demo_gateway().__dict__)
+    gateway = demo_as(ExpiringFor)
     world = two_watchers(tmp_path, gateway)
     await world.say(ALICE, "/watch demo 12")  # Alice first: she would make the shared listing
     await world.say(CAROL, "/watch demo 12")
@@ -117,8 +133,7 @@ async def test_an_unknown_stored_time_zone_holds_back_no_one_else(tmp_path: Path
 
 
 async def test_a_store_that_does_not_answer_is_not_a_logout(tmp_path: Path) -> None:
-    world = BotWorld(tmp_path, gateway=demo_gateway(), ttl_s=3600)
-    world.log_in(ALICE, "demo", ALICE_TOKEN)
+    world = alice_watching(tmp_path)
     await world.say(ALICE, "/watch demo 12")
     credentials = world.credentials
     real_load = credentials.load_credential
@@ -143,8 +158,7 @@ async def test_a_store_that_does_not_answer_is_not_a_logout(tmp_path: Path) -> N
 async def test_a_send_interrupted_on_every_attempt_is_given_up_with_a_message(
     tmp_path: Path,
 ) -> None:
-    world = BotWorld(tmp_path, gateway=demo_gateway(), ttl_s=3600)
-    world.log_in(ALICE, "demo", ALICE_TOKEN)
+    world = alice_watching(tmp_path)
     await world.say(ALICE, "/watch demo 12")
     world.gateway.add_file(world.gateway.batches[0], 106, "chapter-2.pdf", b"fresh")
     recipient = world.app.container.watch_recipient()
@@ -167,8 +181,7 @@ async def test_a_send_left_pending_by_crashes_is_given_up_with_a_message(
     tmp_path: Path,
 ) -> None:
     """Three crashes between 'pending' and the chat's answer: the fourth check says so."""
-    world = BotWorld(tmp_path, gateway=demo_gateway(), ttl_s=3600)
-    world.log_in(ALICE, "demo", ALICE_TOKEN)
+    world = alice_watching(tmp_path)
     await world.say(ALICE, "/watch demo 12")
     world.gateway.add_file(world.gateway.batches[0], 106, "chapter-2.pdf", b"fresh")
     for _ in range(3):
@@ -182,8 +195,7 @@ async def test_a_send_left_pending_by_crashes_is_given_up_with_a_message(
 
 
 async def test_watching_again_keeps_what_was_waiting(tmp_path: Path) -> None:
-    world = BotWorld(tmp_path, gateway=demo_gateway(), ttl_s=3600)
-    world.log_in(ALICE, "demo", ALICE_TOKEN)
+    world = alice_watching(tmp_path)
     world.clock.now = at("2025-01-06 12:00")
     await world.say(ALICE, "/quiet 23-07")
     await world.say(ALICE, "/watch demo 12")
@@ -202,8 +214,7 @@ async def test_watching_again_keeps_what_was_waiting(tmp_path: Path) -> None:
 async def test_watching_tells_a_watch_paused_for_access_from_one_waiting_for_a_login(
     tmp_path: Path,
 ) -> None:
-    gateway = ExpiringFor(listed_sizes=False)
-    gateway.__dict__.update(demo_gateway().__dict__)
+    gateway = demo_as(ExpiringFor)
     world = two_watchers(tmp_path, gateway)
     await world.say(ALICE, "/watch demo 12")
     await world.say(CAROL, "/watch demo 12")
@@ -235,10 +246,8 @@ class RenamedBatch(FakeClassPlus):
 
 
 async def test_watching_again_takes_the_batch_s_new_name(tmp_path: Path) -> None:
-    gateway = RenamedBatch(listed_sizes=False)
-    gateway.__dict__.update(demo_gateway().__dict__)
-    world = BotWorld(tmp_path, gateway=gateway, ttl_s=60)
-    world.log_in(ALICE, "demo", ALICE_TOKEN)
+    gateway = demo_as(RenamedBatch)
+    world = alice_watching(tmp_path, gateway, ttl_s=60)
     await world.say(ALICE, "/watch demo 12")
     gateway.renamed = "Physics 2025"
     world.clock.advance(120)
@@ -263,10 +272,8 @@ class CommandDuringListing(FakeClassPlus):
 
 
 async def test_unwatch_while_a_check_runs_is_not_undone(tmp_path: Path) -> None:
-    gateway = CommandDuringListing(listed_sizes=False)
-    gateway.__dict__.update(demo_gateway().__dict__)
-    world = BotWorld(tmp_path, gateway=gateway, ttl_s=60)
-    world.log_in(ALICE, "demo", ALICE_TOKEN)
+    gateway = demo_as(CommandDuringListing)
+    world = alice_watching(tmp_path, gateway, ttl_s=60)
     await world.say(ALICE, "/watch demo 12")
     world.clock.advance(120)  # her org listing is asked for again at the check
 
@@ -293,9 +300,8 @@ class SlowUploads(FakeChat):
 
 async def test_a_long_upload_is_not_classplus_being_slow(tmp_path: Path) -> None:
     chat = SlowUploads()
-    world = BotWorld(tmp_path, gateway=demo_gateway(), chat=chat, ttl_s=3600)
+    world = alice_watching(tmp_path, chat=chat)
     chat.advance = world.clock.advance
-    world.log_in(ALICE, "demo", ALICE_TOKEN)
     await world.say(ALICE, "/watch demo 12")
     world.gateway.add_file(world.gateway.batches[0], 106, "lecture-notes.pdf", b"x" * 100)
 
