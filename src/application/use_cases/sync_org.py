@@ -77,7 +77,7 @@ class SyncOrg:
         self, request: SyncRequest, progress: SyncProgress | None = None
     ) -> SyncReport:
         listener = progress or NullSyncProgress()
-        code, selector = _validate(request)
+        code, selector, root = _validate(request)
         started = time.monotonic()
         with counting_retries() as count:  # this run's retries, not another sync's
             listing = await self._listings.org_listing(request.token, code, force_refresh=True)
@@ -101,7 +101,7 @@ class SyncOrg:
             )
             size = sum(p.file.size or 0 for p in plan.files)
             notify(listener.sync_planned, listing.org, len(plan.files), size)
-            await self._sync_files(plan.files, request, tally, listener)
+            await self._sync_files(plan.files, request, root, tally, listener)
         tally.retries = count.retries
         report = tally.report(listing.org, len(batches), time.monotonic() - started)
         if not request.dry_run:
@@ -112,21 +112,20 @@ class SyncOrg:
         self,
         planned: Sequence[PlannedFile],
         request: SyncRequest,
+        root: Path | None,
         tally: SyncTally,
         listener: SyncProgress,
     ) -> None:
+        """`root`: the destination folder, absolute (None: the store only)."""
         records = await self._records.get_records([p.file.record_key for p in planned])
         one: FileSync | PlacedSync
-        if request.destination is None:  # kept in the store only (the bot sends from there)
+        if root is None:  # kept in the store only (the bot sends from there)
             one = FileSync(
                 self._blobs, self._downloads, records, tally, listener,
                 destination=None, dry_run=request.dry_run, force=request.force,
             )  # fmt: skip
         else:
-            # Placements are keyed by absolute path: `-o out` and `-o /home/me/out` are one
-            # folder, whichever directory the command runs from.
-            root = request.destination.absolute()
-            placements = await self._placements_under(request.destination, root, planned, request)
+            placements = await self._placements_under(root, planned, request)
             one = PlacedSync(
                 root,
                 blobs=self._blobs,
@@ -150,7 +149,7 @@ class SyncOrg:
                     workers.create_task(_work(queue, one, listener))
 
     async def _placements_under(
-        self, destination: Path, root: Path, planned: Sequence[PlannedFile], request: SyncRequest
+        self, root: Path, planned: Sequence[PlannedFile], request: SyncRequest
     ) -> dict[str, Placement]:
         """The placements of the planned files, by absolute path. Earlier builds keyed them by
         the folder as typed (`-o out`, the default `downloads`): those are found under that
@@ -158,9 +157,10 @@ class SyncOrg:
         found = await self._placements.get_placements(
             [str(root.joinpath(*p.relative_path.parts)) for p in planned]
         )
-        if destination.is_absolute():
+        typed_root = request.destination
+        if typed_root is None or typed_root.is_absolute():
             return found
-        typed = {str(destination.joinpath(*p.relative_path.parts)): p for p in planned}
+        typed = {str(typed_root.joinpath(*p.relative_path.parts)): p for p in planned}
         for old_key, placement in (await self._placements.get_placements(list(typed))).items():
             key = str(root.joinpath(*typed[old_key].relative_path.parts))
             if key in found:
@@ -180,14 +180,17 @@ async def _work(
         notify(listener.file_finished, item.file, outcome, detail)
 
 
-def _validate(request: SyncRequest) -> tuple[OrgCode, BatchSelector | None]:
+def _validate(request: SyncRequest) -> tuple[OrgCode, BatchSelector | None, Path | None]:
+    """The org, the batch selector and the destination made absolute (placements are keyed by
+    absolute path: `-o out` and `-o /home/me/out` are one folder, wherever the command runs)."""
     code = OrgCode.coerce(request.org_code)
     selector = BatchSelector.coerce(request.batch)
     if not 1 <= request.concurrency <= MAX_CONCURRENCY:
         raise ValidationError(f"Concurrency must be between 1 and {MAX_CONCURRENCY}.")
-    if request.destination is not None:
-        _require_text(request.destination.absolute())
-    return code, selector
+    root = None if request.destination is None else request.destination.absolute()
+    if root is not None:
+        _require_text(root)
+    return code, selector, root
 
 
 def _require_text(folder: Path) -> None:
